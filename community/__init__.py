@@ -1,0 +1,28 @@
+"""Fælled: the community platform a Danish municipality runs for its citizens."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The application. ``config`` overrides defaults and ``COMMUNITY_*`` variables; ``INSTANCE_PATH``
+    (or ``COMMUNITY_INSTANCE_PATH``) moves the instance folder (SQLite file, outbox, uploads)."""
+    instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("COMMUNITY_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, instance_path=os.path.abspath(instance) if instance else None)
+    from community import setup
+
+    setup.configure_settings(app, config)
+    setup.configure_logging(app)
+    setup.configure_database(app)
+    setup.configure_extensions(app)
+    setup.configure_huey(app)
+    setup.configure_templates(app)
+    setup.configure_tenancy(app)
+    setup.configure_blueprints(app)
+    setup.configure_errors(app)
+    setup.configure_cli(app)
+    return app

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from community.db import TimestampMixin
+from community.extensions import db
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    display_name: Mapped[str] = mapped_column(sa.String(80))
+    #: "da" or "en"; None follows the browser.
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
+    confirmed_at: Mapped[datetime | None]
+    #: Rotated when the password changes, so every other session and remember-me cookie ends.
+    session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
+    active: Mapped[bool] = mapped_column(default=True)
+    home_label: Mapped[str | None] = mapped_column(sa.String(120))
+    home_latitude: Mapped[float | None]
+    home_longitude: Mapped[float | None]
+    email_notifications: Mapped[bool] = mapped_column(default=True)
+    #: Set for municipality staff: the municipality whose console they may use.
+    staff_municipality_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("municipality.id", ondelete="SET NULL"), index=True
+    )
+    last_login_at: Mapped[datetime | None]
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.staff_municipality_id is not None
+
+    @property
+    def has_home(self) -> bool:
+        return self.home_latitude is not None and self.home_longitude is not None

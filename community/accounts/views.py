@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from community import geo
+from community.accounts import bp, services
+from community.accounts.forms import (
+    LanguageForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    RegisterForm,
+    ResendConfirmationForm,
+    ResetForm,
+    ResetRequestForm,
+)
+from community.errors import DomainError
+from community.extensions import db, limiter
+from community.i18n import _, current_language
+from community.urls import safe_next
+
+
+def _home_place(form, *, required: bool) -> geo.Place | None:
+    """Resolves the home field; on failure the message lands on the field and None comes back."""
+    text = (form.home.data or "").strip()
+    if not text:
+        return None
+    try:
+        return geo.resolve(text)
+    except DomainError as exc:
+        form.home.errors = [*form.home.errors, str(exc)]
+        return None
+
+
+def _account_key() -> str:
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("spaces.index"))
+    form = RegisterForm(next=request.args.get("next"))
+    if form.validate_on_submit():
+        home = _home_place(form, required=True)
+        if home is not None:
+            try:
+                user = services.register(
+                    email=form.email.data,
+                    password=form.password.data,
+                    display_name=form.display_name.data,
+                    home=home,
+                    locale=current_language(),
+                )
+            except DomainError as exc:
+                getattr(form, exc.field or "email").errors.append(str(exc))
+            else:
+                db.session.commit()
+                login_user(user)
+                flash(
+                    _(
+                        "Welcome, %(name)s! We have sent you an e-mail: "
+                        "open the link in it to confirm your address.",
+                        name=user.display_name,
+                    ),
+                    "success",
+                )
+                return redirect(safe_next(form.next.data) or url_for("spaces.index"))
+    return render_template("accounts/register.html", form=form, places=geo.place_labels())
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """The e-mailed link shows a button; the POST confirms (a GET never writes, and mail scanners that
+    follow links do not confirm on anyone's behalf)."""
+    form = ResendConfirmationForm()
+    try:
+        services.peek_confirmation(token)
+        if form.validate_on_submit():
+            user = services.confirm_email(token)
+            db.session.commit()
+            flash(_("Thank you, your e-mail address is confirmed."), "success")
+            if current_user.is_authenticated and current_user.id == user.id:
+                return redirect(url_for("spaces.index"))
+            return redirect(url_for("accounts.login"))
+    except DomainError as exc:
+        return render_template("accounts/confirm.html", message=str(exc), form=None), 400
+    return render_template("accounts/confirm.html", message=None, form=form)
+
+
+@bp.post("/confirm/resend")
+@login_required
+def resend_confirmation():
+    if ResendConfirmationForm().validate_on_submit() and not current_user.is_confirmed:
+        services.send_confirmation(current_user)
+        flash(_("We have sent a new confirmation link to %(email)s.", email=current_user.email), "success")
+    return redirect(request.referrer if safe_next(request.referrer) else url_for("accounts.profile"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_IP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"], key_func=_account_key, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("spaces.index"))
+    form = LoginForm(next=request.args.get("next"))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(
+                _("The e-mail or the password is wrong. Try again, or reset your password.")
+            )
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            session.pop("locale", None)
+            flash(_("Welcome back, %(name)s.", name=user.display_name), "success")
+            return redirect(safe_next(form.next.data) or url_for("spaces.index"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    from flask_wtf import FlaskForm
+
+    if FlaskForm().validate_on_submit():
+        logout_user()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("spaces.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(
+            _(
+                "If %(email)s has an account, a link to choose a new password is on its way. "
+                "It works for two hours.",
+                email=form.email.data.strip(),
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    try:
+        services.user_for_reset(token)
+    except DomainError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("accounts.reset_request"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("accounts.reset_request"))
+        db.session.commit()
+        logout_user()
+        flash(_("Your password is changed. Log in with the new one."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.locale.data = current_user.locale or ""
+        form.home.data = current_user.home_label or ""
+    if form.validate_on_submit():
+        home = None
+        if (form.home.data or "").strip() and form.home.data.strip() != (current_user.home_label or ""):
+            home = _home_place(form, required=False)
+        if not form.home.errors:
+            services.update_profile(
+                current_user,
+                display_name=form.display_name.data,
+                locale=form.locale.data or None,
+                home=home,
+                email_notifications=form.email_notifications.data,
+            )
+            db.session.commit()
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template(
+        "accounts/profile.html",
+        form=form,
+        password_form=PasswordChangeForm(),
+        places=geo.place_labels(),
+        resend_form=ResendConfirmationForm(),
+    )
+
+
+@bp.post("/profile/password")
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, current=form.current_password.data, new=form.password.data)
+        except DomainError as exc:
+            getattr(form, exc.field or "current_password").errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(current_user)  # the session token rotated; keep this session, end the others
+            flash(_("Your password is changed. Other devices are logged out."), "success")
+            return redirect(url_for("accounts.profile"))
+    profile_form = ProfileForm(obj=current_user)
+    profile_form.locale.data = current_user.locale or ""
+    profile_form.home.data = current_user.home_label or ""
+    return render_template(
+        "accounts/profile.html",
+        form=profile_form,
+        password_form=form,
+        places=geo.place_labels(),
+        resend_form=ResendConfirmationForm(),
+    ), 400
+
+
+@bp.post("/language")
+def language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        choice = form.locale.data
+        if current_user.is_authenticated:
+            current_user.locale = choice
+            db.session.commit()
+        session["locale"] = choice
+    return redirect(safe_next(form.next.data) or url_for("spaces.index"))

@@ -1,0 +1,65 @@
+"""Uploaded images: checked with Pillow (not by file name), re-encoded without EXIF or GPS data,
+stored under a content hash in the instance folder and served with long cache headers."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+from werkzeug.datastructures import FileStorage
+
+from community.errors import DomainError
+from community.i18n import _
+
+ALLOWED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
+
+
+def media_folder() -> Path:
+    folder = Path(current_app.config["MEDIA_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_image(
+    upload: FileStorage, *, max_bytes: int, max_size: tuple[int, int] = (1600, 1600), field: str
+) -> str:
+    """Validates and stores an image; returns its file name. Raises ``DomainError`` for ``field``."""
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise DomainError(
+            _(
+                "The image is larger than %(mb)s MB. Choose a smaller one.",
+                mb=round(max_bytes / 1024 / 1024, 1),
+            ),
+            field=field,
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        if image.format not in ALLOWED_FORMATS:
+            raise UnidentifiedImageError(image.format)
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail(max_size)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise DomainError(
+            _("This file is not an image we can use. Choose a PNG, JPEG, GIF or WebP picture."), field=field
+        ) from exc
+    has_alpha = image.mode in ("RGBA", "LA", "P")
+    out = io.BytesIO()
+    if has_alpha:
+        image.convert("RGBA").save(out, "PNG", optimize=True)
+        suffix = "png"
+    else:
+        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+        suffix = "jpg"
+    blob = out.getvalue()
+    name = f"{hashlib.sha256(blob).hexdigest()[:32]}.{suffix}"
+    target = media_folder() / name
+    if not target.exists():
+        target.write_bytes(blob)
+    return name

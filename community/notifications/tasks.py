@@ -1,0 +1,11 @@
+"""Background jobs for notifications, run by the Huey consumer (``make run`` starts one)."""
+
+from __future__ import annotations
+
+from community.extensions import huey
+from community.notifications import mail
+
+
+@huey.task(retries=5, retry_delay=60)
+def deliver_email(raw: bytes) -> None:
+    mail.deliver(raw)

@@ -1,0 +1,141 @@
+"""The configure steps of ``create_app``, each small and named for what it sets up."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from huey.storage import RedisStorage, SqliteStorage
+
+from community import config as config_module
+from community.extensions import babel, csrf, db, huey, limiter, login_manager, migrate
+
+request_log = logging.getLogger("community.request")
+
+
+def configure_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
+    config_module.configure(app, overrides)
+
+
+def configure_logging(app: Flask) -> None:
+    """One line per request: method, path, status, duration."""
+    level = getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    request_log.setLevel(level)
+
+    @app.before_request
+    def _start_timer() -> None:
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _log_request(response):
+        started = g.get("request_started")
+        if started is not None:
+            ms = (time.perf_counter() - started) * 1000
+            request_log.info(
+                "%s %s %s %.1fms", request.method, request.full_path.rstrip("?"), response.status_code, ms
+            )
+        return response
+
+
+def configure_database(app: Flask) -> None:
+    url: str = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if url.startswith("postgresql"):
+        options.setdefault("pool_pre_ping", True)  # recover by itself when the server comes back
+        options.setdefault("pool_size", 5)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    db.init_app(app)
+    migrations = Path(__file__).resolve().parent.parent / "migrations"
+    migrate.init_app(app, db, directory=str(migrations), render_as_batch=True, compare_type=True)
+    if url.startswith("sqlite"):
+        from community.db import tune_sqlite
+
+        with app.app_context():
+            tune_sqlite(db.engine)
+    # Import every model so metadata (and Alembic) knows the whole schema.
+    import community.models  # noqa: F401
+
+
+def configure_extensions(app: Flask) -> None:
+    from community.accounts.services import load_user
+    from community.i18n import select_locale
+
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+
+    from community.i18n import _l
+
+    login_manager.login_message = _l("Please log in to continue.")
+
+
+def configure_huey(app: Flask) -> None:
+    """SQLite storage in the instance folder by default, Redis when configured, immediate in tests."""
+    if app.config["HUEY_IMMEDIATE"]:
+        huey.immediate = True
+        return
+    if app.config["REDIS_URL"]:
+        huey.storage_class = RedisStorage
+        huey.storage_kwargs = {"url": app.config["REDIS_URL"]}
+    else:
+        huey.storage_class = SqliteStorage
+        huey.storage_kwargs = {"filename": app.config["HUEY_SQLITE_PATH"]}
+    huey._immediate = False
+    huey.storage = huey.create_storage()
+
+
+def configure_templates(app: Flask) -> None:
+    from community import templating
+
+    templating.init_app(app)
+
+
+def configure_tenancy(app: Flask) -> None:
+    from community.spaces import tenancy
+
+    tenancy.init_app(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from community.accounts import bp as accounts_bp
+    from community.helpdesk import bp as helpdesk_bp
+    from community.maintenance import bp as maintenance_bp
+    from community.notifications import bp as notifications_bp
+    from community.ops import bp as ops_bp
+    from community.spaces import admin_bp
+    from community.spaces import bp as spaces_bp
+    from community.villages import bp as villages_bp
+
+    for blueprint in (
+        ops_bp,
+        accounts_bp,
+        spaces_bp,
+        admin_bp,
+        notifications_bp,
+        villages_bp,
+        helpdesk_bp,
+        maintenance_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def configure_errors(app: Flask) -> None:
+    from community.errors import configure_errors as install
+
+    install(app)
+
+
+def configure_cli(app: Flask) -> None:
+    from community.demo import demo_cli
+
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,29 @@
+"""Blinker signals: how packages tell each other what happened without importing each other.
+
+Each signal is sent by a service after it has flushed its change, with the acting user as ``by``.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+user_registered = _signals.signal("user-registered")
+"""Sent by ``accounts.services.register`` with the new ``user``."""
+
+user_confirmed = _signals.signal("user-confirmed")
+"""Sent by ``accounts.services.confirm_email`` with the ``user`` whose e-mail is now confirmed."""
+
+space_created = _signals.signal("space-created")
+"""Sent by ``spaces.services.create_space`` with the ``space`` and ``by`` (the staff member)."""
+
+space_archived = _signals.signal("space-archived")
+"""Sent by ``spaces.services.archive_space`` with the ``space`` and ``by``."""
+
+member_joined = _signals.signal("member-joined")
+"""Sent when a membership becomes active (joined, approved, invitation accepted): ``membership``."""
+
+member_left = _signals.signal("member-left")
+"""Sent by ``spaces.services.leave_space`` with the ``space`` and the ``user`` who left."""
+
+member_role_changed = _signals.signal("member-role-changed")
+"""Sent by ``spaces.services.change_role`` with the ``membership``, its ``previous`` role and ``by``."""

@@ -1,0 +1,117 @@
+"""One predicate per action on spaces. Views ``require()`` them; templates call the same ones."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import g, has_app_context
+
+from community.accounts.models import User
+from community.extensions import db
+from community.spaces.models import JoinPolicy, Membership, MembershipStatus, Role, Space, Visibility
+
+
+def _cache() -> dict[tuple[int, int], Membership | None]:
+    if not has_app_context():
+        return {}
+    if "_memberships" not in g:
+        g._memberships = {}
+    return g._memberships
+
+
+def forget_memberships() -> None:
+    """Services call this after changing a membership, so predicates read the new state."""
+    if has_app_context():
+        g.pop("_memberships", None)
+
+
+def membership_of(user: User | None, space: Space) -> Membership | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    key = (user.id, space.id)
+    cache = _cache()
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            sa.select(Membership).where(Membership.space_id == space.id, Membership.user_id == user.id)
+        )
+    return cache[key]
+
+
+def _active(user: User | None, space: Space) -> Membership | None:
+    m = membership_of(user, space)
+    return m if m is not None and m.status == MembershipStatus.ACTIVE else None
+
+
+def is_staff_for(user: User | None, space: Space) -> bool:
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.staff_municipality_id is not None
+        and user.staff_municipality_id == space.municipality_id
+    )
+
+
+def can_use_console(user: User | None) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_staff)
+
+
+def is_member(user: User | None, space: Space) -> bool:
+    return _active(user, space) is not None
+
+
+def has_role(user: User | None, space: Space, *roles: Role) -> bool:
+    m = _active(user, space)
+    return m is not None and m.role in roles
+
+
+def can_view_space(user: User | None, space: Space) -> bool:
+    return space.visibility == Visibility.PUBLIC or is_member(user, space) or is_staff_for(user, space)
+
+
+def _may_start_joining(user: User | None, space: Space) -> bool:
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and not space.is_archived
+        and membership_of(user, space) is None
+    )
+
+
+def can_join(user: User | None, space: Space) -> bool:
+    return (
+        _may_start_joining(user, space)
+        and space.join_policy == JoinPolicy.OPEN
+        and can_view_space(user, space)
+    )
+
+
+def can_request_to_join(user: User | None, space: Space) -> bool:
+    return (
+        _may_start_joining(user, space)
+        and space.join_policy == JoinPolicy.REQUEST
+        and can_view_space(user, space)
+    )
+
+
+def can_leave(user: User | None, space: Space) -> bool:
+    return membership_of(user, space) is not None
+
+
+def can_see_members(user: User | None, space: Space) -> bool:
+    return is_member(user, space) or is_staff_for(user, space)
+
+
+def can_manage_members(user: User | None, space: Space) -> bool:
+    return has_role(user, space, Role.ADMIN) or is_staff_for(user, space)
+
+
+def can_edit_space(user: User | None, space: Space) -> bool:
+    return can_manage_members(user, space)
+
+
+def can_archive_space(user: User | None, space: Space) -> bool:
+    return is_staff_for(user, space)
+
+
+def can_contribute(user: User | None, space: Space) -> bool:
+    """Post, comment, react: active members of a space that is not archived."""
+    return not space.is_archived and is_member(user, space)

@@ -1,0 +1,97 @@
+"""What every template can use: the space theme as CSS custom properties, the unread bell, the
+permission predicates (so a template never shows a button the view would refuse) and Babel filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, g, request
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
+
+from community.i18n import LANGUAGE_NAMES, current_language, format_date, format_datetime, format_decimal
+
+DEFAULT_BRAND = "#1f5f3a"
+
+
+def theme_for(space: Any) -> dict[str, Any]:
+    from community.spaces.theme import mix
+
+    color = space.primary_color if space is not None else DEFAULT_BRAND
+    return {
+        "color": color,
+        "tint": mix(color, "#ffffff", 0.9),
+        "title": space.title if space is not None else "Fælled",
+        "logo": space.logo if space is not None else None,
+        "header_image": space.header_image if space is not None else None,
+        "show_provider": space.show_provider if space is not None else True,
+        "provider": space.municipality.name if space is not None else None,
+    }
+
+
+def _unread() -> int:
+    if not current_user.is_authenticated:
+        return 0
+    from community.notifications.services import unread_count
+
+    return unread_count(current_user)
+
+
+def init_app(app: Flask) -> None:
+    from community.spaces import permissions as space_permissions
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        language_names=LANGUAGE_NAMES,
+        perm=space_permissions,
+    )
+
+    @app.context_processor
+    def _context() -> dict[str, Any]:
+        bare = False
+        try:
+            space = g.get("space")
+            theme = theme_for(space)
+            unread = _unread()
+        except SQLAlchemyError:  # the database is away: the page that says so must still render
+            space, theme, unread, bare = None, theme_for(None), 0, True
+        return {
+            "space_theme": theme,
+            "unread_count": unread,
+            "db_unavailable": bare,
+            "request_path": request.full_path.rstrip("?") if request else "/",
+        }
+
+    @app.template_filter("datetime")
+    def _datetime(value: datetime | None, fmt: str = "medium") -> str:
+        return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("date")
+    def _date(value: datetime | None, fmt: str = "medium") -> str:
+        return format_date(value, fmt) if value else ""
+
+    @app.template_filter("number")
+    def _number(value: float | int | None) -> str:
+        return format_decimal(value) if value is not None else ""
+
+    @app.template_filter("km")
+    def _km(value: float | None) -> str:
+        if value is None:
+            return ""
+        return format_decimal(round(value, 1 if value < 10 else 0)) + " km"
+
+    @app.template_filter("nl2br")
+    def _nl2br(value: str) -> Markup:
+        escaped = Markup.escape(value or "")
+        return Markup("<br>".join(escaped.split("\n")))
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
