@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d community/translations
+	$(BIN)/pybabel -q compile -d community/translations
 
 migrate: install
 	$(BIN)/flask db upgrade
@@ -52,7 +52,7 @@ bench: install
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 --no-location --sort-output \
 		-o community/translations/messages.pot .
-	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

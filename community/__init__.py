@@ -12,7 +12,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The application. ``config`` overrides defaults and ``COMMUNITY_*`` variables; ``INSTANCE_PATH``
     (or ``COMMUNITY_INSTANCE_PATH``) moves the instance folder (SQLite file, outbox, uploads)."""
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("COMMUNITY_INSTANCE_PATH")
-    app = Flask(__name__, instance_relative_config=True, instance_path=os.path.abspath(instance) if instance else None)
+    app = Flask(
+        __name__, instance_relative_config=True, instance_path=os.path.abspath(instance) if instance else None
+    )
     from community import setup
 
     setup.configure_settings(app, config)

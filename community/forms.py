@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import Field, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from community.i18n import _, _l
@@ -24,9 +25,20 @@ def length(min: int = -1, max: int = -1) -> Length:
     return Length(min=min, max=max, message=message)
 
 
+def choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def strip(value: object) -> object:
+    """Pasted text often carries stray spaces; they are never meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def email_field(label: object = None) -> StringField:
     return StringField(
         label or _l("E-mail"),
+        filters=[strip],
         validators=[
             Required(),
             length(max=254),
@@ -44,4 +56,4 @@ class NoControlCharacters:
             raise ValidationError(_("Remove the invisible control characters from this text."))
 
 
-__all__ = ["NoControlCharacters", "Optional", "Required", "email_field", "length"]
+__all__ = ["NoControlCharacters", "Optional", "Required", "choices", "email_field", "length", "strip"]

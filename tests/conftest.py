@@ -4,17 +4,19 @@
 
 from __future__ import annotations
 
+import contextvars
 import email
 import email.policy
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+import sqlalchemy.orm
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
 
 from community import create_app, geo
 from community.accounts.models import User
@@ -23,40 +25,7 @@ from community.extensions import db as _db
 from community.extensions import limiter
 from community.spaces import services as space_services
 from community.spaces.models import Municipality, Role, Space, SpaceKind
-
-PASSWORD = "correct horse battery"
-TEST_DATABASE_URL = os.environ.get("COMMUNITY_TEST_DATABASE_URL") or None
-ENGINE = "postgresql" if TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgres") else "sqlite"
-
-
-def test_config(instance: Path, url: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {
-        "COMMUNITY_ENV": "testing",
-        "TESTING": True,
-        "INSTANCE_PATH": str(instance),
-        "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{instance / 'test.sqlite'}",
-        "SECRET_KEY": "test-secret",
-        "HUEY_IMMEDIATE": True,
-        "WTF_CSRF_ENABLED": False,
-        "ARGON2_TIME_COST": 1,
-        "ARGON2_MEMORY_COST": 1024,
-        "REDIS_URL": None,
-        "MAIL_URL": None,
-        "GEOCODER": None,
-        "BASE_URL": "http://faelled.test",
-        **extra,
-    }
-
-
-def reset_schema(app: Flask) -> None:
-    """Drops everything (a PostgreSQL test database may hold an earlier run) and migrates to head."""
-    from flask_migrate import upgrade
-
-    with app.app_context():
-        meta = sa.MetaData()
-        meta.reflect(_db.engine)
-        meta.drop_all(_db.engine)
-        upgrade()
+from tests.support import PASSWORD, TEST_DATABASE_URL, reset_schema, test_config
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +42,10 @@ def db(app: Flask) -> Iterator[Any]:
     with app.app_context():
         connection = _db.engine.connect()
         transaction = connection.begin()
-        session = _db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        # A plain Session: Flask-SQLAlchemy's own get_bind() would ignore ``bind`` and open a second
+        # connection from the engine, outside the test's transaction.
+        factory = sa.orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        session = sa.orm.scoped_session(factory, scopefunc=_app_ctx_id)
         original = _db.session
         _db.session = session
         limiter.reset()
@@ -86,8 +58,22 @@ def db(app: Flask) -> Iterator[Any]:
             _db.session = original
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own application context (and so its own ``g`` and
+    database session, on the test's connection), as a real request does. Flask would otherwise reuse
+    the context the ``db`` fixture pushed, sharing ``g`` between requests and hiding bugs."""
+
+    def open(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+        if not has_app_context():  # already isolated (a redirect being followed)
+            return super().open(*args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _db.session.expire_all()  # the test's own session sees what the request wrote
+        return response
+
+
 @pytest.fixture
 def client(app: Flask, db: Any) -> FlaskClient:
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
@@ -117,18 +103,6 @@ def outbox(app: Flask) -> Iterator[Callable[[], list[email.message.EmailMessage]
         return [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
 
     yield read
-
-
-def body_of(message: email.message.EmailMessage) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
-
-
-def link_in(message: email.message.EmailMessage, base: str = "http://faelled.test") -> str:
-    """The path of the first link to this site in an e-mail."""
-    for word in body_of(message).split():
-        if word.startswith(base):
-            return word[len(base) :]
-    raise AssertionError(f"no link in {body_of(message)!r}")
 
 
 @pytest.fixture
@@ -168,9 +142,16 @@ def make_user(db: Any) -> Callable[..., User]:
 
 @pytest.fixture
 def make_space(db: Any, municipality: Municipality) -> Callable[..., Space]:
-    def _make(kind: str = "village", *, name: str = "Stilling", place: str | None = "Stilling", **kw: Any) -> Space:
+    def _make(
+        kind: str = "village", *, name: str = "Stilling", place: str | None = "Stilling", **kw: Any
+    ) -> Space:
         return space_services.create_space(
-            municipality, kind=SpaceKind(kind), name=name, place=geo.resolve(place) if place else None, by=None, **kw
+            municipality,
+            kind=SpaceKind(kind),
+            name=name,
+            place=geo.resolve(place) if place else None,
+            by=None,
+            **kw,
         )
 
     return _make

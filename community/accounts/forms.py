@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, ValidationError
 
-from community.forms import NoControlCharacters, Optional, Required, email_field, length
+from community.forms import NoControlCharacters, Optional, Required, choices, email_field, length
 from community.i18n import _, _l
 
 PASSWORD_MIN = 10
@@ -89,6 +89,7 @@ class ResetForm(FlaskForm):
 
 
 LOCALE_CHOICES = [("", _l("As my browser says")), ("da", "Dansk"), ("en", "English")]
+LANGUAGES = [("da", "Dansk"), ("en", "English")]
 
 
 class ProfileForm(FlaskForm):
@@ -97,7 +98,7 @@ class ProfileForm(FlaskForm):
         validators=[Required(), length(min=2, max=80), NoControlCharacters()],
         render_kw={"autocomplete": "name"},
     )
-    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES, validate_choice=True)
+    locale = SelectField(_l("Language"), choices=choices(LOCALE_CHOICES))
     home = home_field(required=False)
     email_notifications = BooleanField(_l("E-mail me when something needs my attention"))
 
@@ -109,5 +110,5 @@ class PasswordChangeForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[("da", "Dansk"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=choices(LANGUAGES))
     next = HiddenField()

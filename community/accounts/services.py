@@ -76,7 +76,10 @@ def register(*, email: str, password: str, display_name: str, home: Place | None
     email = normalize_email(email)
     if user_by_email(email) is not None:
         raise Conflict(
-            _("An account with this e-mail already exists. Log in, or reset your password if you forgot it."),
+            _(
+                "An account with this e-mail address already exists. "
+                "Log in, or reset your password if you forgot it."
+            ),
             field="email",
         )
     user = User(
@@ -217,7 +220,7 @@ def create_user(
 ) -> User:
     """For the command line and demo data: an account without the confirmation e-mail."""
     if user_by_email(email) is not None:
-        raise Conflict(_("An account with this e-mail already exists."), field="email")
+        raise Conflict(_("An account with this e-mail address already exists."), field="email")
     user = User(
         email=normalize_email(email),
         password_hash=hash_password(password),

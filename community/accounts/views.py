@@ -210,7 +210,8 @@ def change_password():
             getattr(form, exc.field or "current_password").errors.append(str(exc))
         else:
             db.session.commit()
-            login_user(current_user)  # the session token rotated; keep this session, end the others
+            # The session token rotated: log this session in again with it; other devices are logged out.
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for("accounts.profile"))
     profile_form = ProfileForm(obj=current_user)

@@ -27,17 +27,20 @@ def _role(value: str) -> str:
 
 
 def _space_url(c: dict[str, Any]) -> Target:
-    return "spaces.front", {"slug": c["space_slug"]}
+    return "spaces.front", {"space_slug": c["space_slug"]}
 
 
 def _members_url(c: dict[str, Any]) -> Target:
-    return "spaces.members", {"slug": c["space_slug"]}
+    return "spaces.members", {"space_slug": c["space_slug"]}
 
 
 KINDS: dict[str, Kind] = {
     "membership.role_changed": Kind(
         lambda c: _(
-            "%(by)s made you %(role)s in %(space)s.", by=c["by"], role=_role(c["role"]), space=c["space"]
+            "%(by)s gave you the role %(role)s in %(space)s.",
+            by=c["by"],
+            role=_role(c["role"]),
+            space=c["space"],
         ),
         _space_url,
     ),
@@ -49,7 +52,7 @@ KINDS: dict[str, Kind] = {
     ),
     "membership.invited": Kind(
         lambda c: _(
-            "%(by)s invited you to %(space)s as %(role)s.",
+            "%(by)s invited you to %(space)s with the role %(role)s.",
             by=c["by"],
             space=c["space"],
             role=_role(c["role"]),

@@ -12,24 +12,28 @@ from email.utils import make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, has_request_context, url_for
 
 from community.i18n import force_locale
 
 
 def external_url(endpoint: str, **values: object) -> str:
-    """An absolute URL, in a request or (CLI, background job) from ``COMMUNITY_BASE_URL``."""
-    if has_request_context():
+    """An absolute URL for an e-mail: on ``COMMUNITY_BASE_URL`` when it is set (behind a proxy the
+    request's own host may be an internal one), else on the host of the current request."""
+    base = current_app.config.get("BASE_URL")
+    if not base and has_request_context():
         return url_for(endpoint, _external=True, **values)
-    base = (current_app.config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
-    with current_app.test_request_context(base_url=base):
+    with current_app.test_request_context(base_url=(base or "http://127.0.0.1:5000").rstrip("/")):
         return url_for(endpoint, _external=True, **values)
 
 
 def compose(to: str, template: str, *, locale: str | None, **context: object) -> EmailMessage:
     """Renders ``email/<template>.txt``; its first line is the subject, the rest the body."""
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        text = render_template(f"email/{template}.txt", external_url=external_url, **context)
+        # Straight from the environment: an e-mail needs none of the page's context (user, theme, bell).
+        text = current_app.jinja_env.get_template(f"email/{template}.txt").render(
+            external_url=external_url, **context
+        )
     subject, _, body = text.strip().partition("\n")
     message = EmailMessage()
     message["Subject"] = subject.strip()

@@ -17,7 +17,7 @@ from community.spaces import admin_bp as bp
 from community.spaces import permissions, services
 from community.spaces.forms import PlaceForm, SpaceCreateForm, SpaceSettingsForm
 from community.spaces.kinds import TEMPLATES
-from community.spaces.models import Municipality, Role, Space, SpaceKind
+from community.spaces.models import KIND_LABELS, Municipality, Role, Space, SpaceKind
 
 
 @bp.before_request
@@ -96,7 +96,7 @@ def space_new():
                     "success",
                 )
                 return redirect(url_for("admin.console"))
-    templates = {kind.value: str(t.description) for kind, t in TEMPLATES.items()}
+    templates = {KIND_LABELS[kind]: t.description for kind, t in TEMPLATES.items()}
     return render_template("admin/space_new.html", form=form, templates=templates, places=geo.place_labels())
 
 

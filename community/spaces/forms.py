@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Regexp
 
-from community.forms import NoControlCharacters, Optional, Required, email_field, length
+from community.forms import NoControlCharacters, Optional, Required, choices, email_field, length
 from community.i18n import _l
 from community.spaces.models import (
     JOIN_POLICY_LABELS,
@@ -30,13 +30,13 @@ class JoinForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
-    official = SelectField(_l("Official badge"), choices=OFFICIAL_CHOICES)
+    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
+    official = SelectField(_l("Official badge"), choices=choices(OFFICIAL_CHOICES))
 
 
 class InviteForm(FlaskForm):
     email = email_field(_l("E-mail of the person to invite"))
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
 
 
 def color_field() -> StringField:
@@ -61,7 +61,9 @@ class ThemeForm(FlaskForm):
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), length(max=2000)])
     primary_color = color_field()
-    show_provider = BooleanField(_l('Show "provided by" the municipality in the footer'))
+    show_provider = BooleanField(
+        _l('Show "Provided by" and the name of the municipality at the bottom of the pages')
+    )
     logo = FileField(
         _l("Logo"), description=_l("PNG, JPEG, GIF or WebP, at most 2 MB."), render_kw=IMAGE_ACCEPT
     )
@@ -95,8 +97,8 @@ class SpaceSettingsForm(ThemeForm):
         places=1,
         validators=[Optional(), NumberRange(min=0.5, max=200, message=_l("Choose between 0.5 and 200 km."))],
     )
-    visibility = SelectField(_l("Who can see it"), choices=VISIBILITY_CHOICES)
-    join_policy = SelectField(_l("Who can join"), choices=JOIN_CHOICES)
+    visibility = SelectField(_l("Who can see it"), choices=choices(VISIBILITY_CHOICES))
+    join_policy = SelectField(_l("Who can join"), choices=choices(JOIN_CHOICES))
     hostname = StringField(
         _l("Own host name (optional)"),
         validators=[Optional(), length(max=253)],
@@ -105,7 +107,7 @@ class SpaceSettingsForm(ThemeForm):
 
 
 class SpaceCreateForm(FlaskForm):
-    kind = SelectField(_l("Kind of space"), choices=KIND_CHOICES)
+    kind = SelectField(_l("Kind of space"), choices=choices(KIND_CHOICES))
     name = StringField(_l("Name"), validators=[Required(), length(min=2, max=120), NoControlCharacters()])
     slug = StringField(
         _l("Address (optional)"),
@@ -120,7 +122,9 @@ class SpaceCreateForm(FlaskForm):
         validators=[Optional(), length(max=253)],
         description=_l("For example stilling.example.dk: visitors there see this space as the front page."),
     )
-    show_provider = BooleanField(_l('Show "provided by" the municipality in the footer'), default=True)
+    show_provider = BooleanField(
+        _l('Show "Provided by" and the name of the municipality at the bottom of the pages'), default=True
+    )
     admin_email = email_field(_l("E-mail of its first admin"))
 
 

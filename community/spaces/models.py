@@ -71,7 +71,7 @@ JOIN_POLICY_LABELS = {
     JoinPolicy.REQUEST: _l("Ask to join"),
     JoinPolicy.INVITATION: _l("By invitation"),
 }
-ROLE_LABELS = {Role.MEMBER: _l("member"), Role.MODERATOR: _l("moderator"), Role.ADMIN: _l("space admin")}
+ROLE_LABELS = {Role.MEMBER: _l("member"), Role.MODERATOR: _l("moderator"), Role.ADMIN: _l("admin")}
 OFFICIAL_LABELS = {Official.POLITICIAN: _l("Politician"), Official.STAFF: _l("Municipality staff")}
 
 

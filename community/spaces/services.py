@@ -21,7 +21,7 @@ from community.db import utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.geo import Place, distance_km
-from community.i18n import _
+from community.i18n import _, format_decimal
 from community.media import save_image
 from community.notifications.mail import send_template
 from community.notifications.services import notify
@@ -84,7 +84,7 @@ def check_color(color: str) -> str:
                 "White text on %(color)s has a contrast of only %(ratio)s:1; WCAG AA needs at least 4.5:1. "
                 "Choose a darker shade, for example %(suggestion)s.",
                 color=color,
-                ratio=f"{ratio:.1f}",
+                ratio=format_decimal(ratio, format="0.0"),
                 suggestion=theme.darker_shade(color),
             ),
             field="primary_color",

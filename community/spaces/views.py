@@ -179,7 +179,11 @@ def change_role(membership_id: int):
         else:
             db.session.commit()
             flash(
-                _("%(name)s is now %(role)s.", name=membership.user.display_name, role=membership.role_label),
+                _(
+                    "%(name)s now has the role %(role)s.",
+                    name=membership.user.display_name,
+                    role=membership.role_label,
+                ),
                 "success",
             )
     return redirect(url_for("spaces.members"))
