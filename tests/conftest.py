@@ -25,13 +25,13 @@ from community.extensions import db as _db
 from community.extensions import limiter
 from community.spaces import services as space_services
 from community.spaces.models import Municipality, Role, Space, SpaceKind
-from tests.support import PASSWORD, TEST_DATABASE_URL, reset_schema, test_config
+from tests.support import PASSWORD, TEST_DATABASE_URL, make_config, reset_schema
 
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     instance = tmp_path_factory.mktemp("instance")
-    application = create_app(test_config(instance, TEST_DATABASE_URL))
+    application = create_app(make_config(instance, TEST_DATABASE_URL))
     reset_schema(application)
     return application
 

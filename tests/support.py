@@ -18,7 +18,7 @@ TEST_DATABASE_URL = os.environ.get("COMMUNITY_TEST_DATABASE_URL") or None
 ENGINE = "postgresql" if TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgres") else "sqlite"
 
 
-def test_config(instance: Path, url: str | None = None, **extra: Any) -> dict[str, Any]:
+def make_config(instance: Path, url: str | None = None, **extra: Any) -> dict[str, Any]:
     return {
         "COMMUNITY_ENV": "testing",
         "TESTING": True,

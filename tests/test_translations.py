@@ -18,7 +18,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
 from community import create_app
-from tests.support import test_config as make_test_config
+from tests.support import make_config as make_test_config
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "community" / "translations"
