@@ -1,20 +1,15 @@
 """Entry point of the Huey consumer: ``huey_consumer community.worker.huey``.
 
-Builds the app once, so tasks run with its configuration and an application context.
+Builds the app once from the environment and binds it, so every task runs with its configuration
+inside an application context of its own, whichever worker thread or process picks it up.
 """
 
-from community import create_app
-from community.extensions import db, huey
+from community import create_app, jobs
+from community.extensions import huey
 
 app = create_app()
-app.app_context().push()
+jobs.bind_app(app)
 
 import community.notifications.tasks  # noqa: E402,F401  (registers the tasks)
-
-
-@huey.post_execute()
-def _release_session(_task, _result, _exc) -> None:
-    db.session.remove()
-
 
 __all__ = ["huey"]

@@ -96,3 +96,35 @@ def test_without_smtp_mail_is_written_to_the_outbox(app, outbox):
         )
     [message] = outbox()
     assert message["Subject"] == "Hi"
+
+
+def test_a_worker_thread_delivers_with_the_bound_app(app, outbox):
+    """Consumer threads have no application context of their own: the bound app supplies one."""
+    import threading
+
+    from community import jobs
+    from community.notifications.tasks import deliver_email
+
+    with app.test_request_context():
+        raw = mail.compose(
+            "x@example.org",
+            "notification",
+            locale="en",
+            user=type("U", (), {"display_name": "X"})(),
+            sentence="From a worker",
+            link="http://x/",
+        ).as_bytes()
+    jobs.bind_app(app)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            deliver_email.call_local(raw)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join(timeout=30)
+    assert errors == []
+    assert [m["Subject"] for m in outbox()] == ["From a worker"]

@@ -478,3 +478,13 @@ def test_cli_creates_and_lists_spaces(app, db, municipality):
     assert bad.exit_code != 0 and darker_shade("#ffff00") in bad.output
     listing = runner.invoke(args=["spaces", "list"])
     assert "/s/fruering/" in listing.output and "village" in listing.output
+
+
+def test_htmx_is_vendored_and_only_enhances(client):
+    page = client.get("/").text
+    assert '<script src="/static/vendor/htmx/htmx.min.js" defer></script>' in page
+    assert "unpkg" not in page and "cdn" not in page.lower()
+    assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
+    assert client.get("/static/vendor/htmx/LICENSE").status_code == 200
+    # the same form works without JavaScript: a plain GET with ?near=
+    assert 'action="/"' in page and 'name="near"' in page

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from community.extensions import huey
+from community.jobs import app_task
 from community.notifications import mail
 
 
-@huey.task(retries=5, retry_delay=60)
+@app_task(retries=5, retry_delay=60)
 def deliver_email(raw: bytes) -> None:
     mail.deliver(raw)
