@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,18 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """Aware UTC now; stored as naive UTC so SQLite and PostgreSQL agree."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def enum_column(e: type[enum.Enum]) -> sa.Enum:
+    """An enum stored as its value in a VARCHAR, the same on SQLite and PostgreSQL (no native type, no
+    CHECK constraint, so adding a value needs no migration)."""
+    return sa.Enum(
+        e,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda x: [m.value for m in x],
+    )
 
 
 class Base(DeclarativeBase):
@@ -70,3 +83,11 @@ def tune_sqlite(engine: Engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_write_request() else "BEGIN")
+
+
+def include_in_migrations(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's filter: the full-text search objects are made by hand in the migration, per engine
+    (an FTS5 table and its shadow tables on SQLite, a generated tsvector column on PostgreSQL)."""
+    if type_ == "table" and name and name.startswith("post_search"):
+        return False
+    return not (type_ in ("column", "index") and name in {"search_vector", "ix_post_search_vector"})

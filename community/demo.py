@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from community import geo
+from community import geo, signals
 from community.accounts.models import User
 from community.accounts.services import create_user
 from community.extensions import db
@@ -139,6 +139,7 @@ def seed_demo() -> Municipality:
     add(made["digital-hjaelp"], users["frivillig@example.org"], role=Role.MODERATOR)
     add(made["digital-hjaelp"], users["senior@example.org"])
     db.session.flush()
+    signals.demo_seeded.send(municipality, users=users, spaces=made)
     return municipality
 
 

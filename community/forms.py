@@ -2,12 +2,59 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
+from flask import has_request_context, request
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import DecimalField, Field, StringField
+from wtforms.fields import FileField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from community.i18n import _, _l
+from community.i18n import _, _l, ngettext
+
+#: WTForms' own messages that our fields can produce. WTForms has no Danish catalog, so they are
+#: listed here to be extracted into ours; ``Form`` translates through our catalog.
+WTFORMS_MESSAGES = (
+    _l("Not a valid datetime value."),
+    _l("Not a valid date value."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+    _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    _l("This field is required."),
+    _l("Invalid input."),
+)
+
+
+class _Translations:
+    def gettext(self, string: str) -> str:
+        return _(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    """Every form of the app: WTForms' built-in messages speak the user's language, and an uploaded
+    file only reaches a file field (Flask-WTF hands request.files to every field by name, so a file
+    posted as "password" would otherwise arrive where text is expected)."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: FlaskForm) -> _Translations:
+            return _Translations()
+
+        def wrap_formdata(self, form: FlaskForm, formdata: Any) -> Any:
+            data = super().wrap_formdata(form, formdata)
+            if isinstance(data, CombinedMultiDict) and has_request_context():
+                accepts_files = {f.name for f in form if isinstance(f, FileField)}
+                files = MultiDict([(k, v) for k, v in request.files.items(multi=True) if k in accepts_files])
+                return CombinedMultiDict([files, request.form])
+            return data
 
 
 class Required(DataRequired):
@@ -23,6 +70,19 @@ def length(min: int = -1, max: int = -1) -> Length:
     else:
         message = _l("Write at least %(min)d characters.")
     return Length(min=min, max=max, message=message)
+
+
+class NumberField(DecimalField):
+    """A decimal number as people write it: "4,5" as well as "4.5"; never NaN or infinity (which
+    Python's Decimal would accept, and comparisons would then raise on)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].strip().replace(",", ".")]
+        super().process_formdata(valuelist)
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -56,4 +116,14 @@ class NoControlCharacters:
             raise ValidationError(_("Remove the invisible control characters from this text."))
 
 
-__all__ = ["NoControlCharacters", "Optional", "Required", "choices", "email_field", "length", "strip"]
+__all__ = [
+    "Form",
+    "NoControlCharacters",
+    "NumberField",
+    "Optional",
+    "Required",
+    "choices",
+    "email_field",
+    "length",
+    "strip",
+]

@@ -6,6 +6,8 @@ placeholders always: ``_("%(n)s members", n=n)``.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import current_app, has_request_context, request, session
 from flask_babel import (
     force_locale,
@@ -56,3 +58,19 @@ def select_locale() -> str:
 
 def current_language() -> str:
     return str(get_locale() or "da")
+
+
+def local_zone():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def to_utc(local: datetime) -> datetime:
+    """A wall-clock time in Denmark (as typed into a form) as naive UTC, the way it is stored."""
+    return local.replace(tzinfo=local_zone()).astimezone(UTC).replace(tzinfo=None)
+
+
+def to_local(stored: datetime) -> datetime:
+    """A stored naive-UTC time as wall-clock time in Denmark (for forms and calendars)."""
+    return stored.replace(tzinfo=UTC).astimezone(local_zone()).replace(tzinfo=None)

@@ -28,6 +28,13 @@ def save_image(
     upload: FileStorage, *, max_bytes: int, max_size: tuple[int, int] = (1600, 1600), field: str
 ) -> str:
     """Validates and stores an image; returns its file name. Raises ``DomainError`` for ``field``."""
+    return save_image_sizes(upload, max_bytes=max_bytes, sizes=(max_size,), field=field)[0]
+
+
+def save_image_sizes(
+    upload: FileStorage, *, max_bytes: int, sizes: tuple[tuple[int, int], ...], field: str
+) -> list[str]:
+    """The same picture stored once per size (largest first: the picture, then its thumbnail)."""
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise DomainError(
@@ -40,15 +47,25 @@ def save_image(
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
-        image = Image.open(io.BytesIO(data))
-        if image.format not in ALLOWED_FORMATS:
-            raise UnidentifiedImageError(image.format)
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail(max_size)
+        original = Image.open(io.BytesIO(data))
+        if original.format not in ALLOWED_FORMATS:
+            raise UnidentifiedImageError(original.format)
+        original = ImageOps.exif_transpose(original)
+        original.load()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise DomainError(
             _("This file is not an image we can use. Choose a PNG, JPEG, GIF or WebP picture."), field=field
         ) from exc
+    names = []
+    for size in sizes:
+        image = original.copy()
+        image.thumbnail(size)
+        names.append(_store(image))
+    return names
+
+
+def _store(image: Image.Image) -> str:
+    """Re-encodes (which leaves EXIF and GPS data behind) and stores under a content hash."""
     has_alpha = image.mode in ("RGBA", "LA", "P")
     out = io.BytesIO()
     if has_alpha:

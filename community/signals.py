@@ -27,3 +27,7 @@ member_left = _signals.signal("member-left")
 
 member_role_changed = _signals.signal("member-role-changed")
 """Sent by ``spaces.services.change_role`` with the ``membership``, its ``previous`` role and ``by``."""
+
+demo_seeded = _signals.signal("demo-seeded")
+"""Sent by ``demo.seed_demo`` after the core demo exists, with ``users`` (by e-mail) and ``spaces``
+(by slug), so each feature package adds its own demo data."""

@@ -40,7 +40,9 @@ def _unread() -> int:
 
 
 def init_app(app: Flask) -> None:
+    from community.spaces import components
     from community.spaces import permissions as space_permissions
+    from community.spaces.models import OFFICIAL_LABELS
 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -48,6 +50,10 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
         language_names=LANGUAGE_NAMES,
         perm=space_permissions,
+        front_sections=components.front_sections,
+        home_sections=components.home_sections,
+        nav_items=components.nav_items,
+        official_labels=OFFICIAL_LABELS,
     )
 
     @app.context_processor

@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from community import create_app
+from community.db import include_in_migrations
 from community.extensions import db
 from tests.support import ENGINE, TEST_DATABASE_URL, make_config
 
@@ -19,7 +20,8 @@ def _fresh_sqlite(tmp_path):
 
 def _diff(app) -> list:
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        opts = {"compare_type": True, "render_as_batch": True, "include_object": include_in_migrations}
+        context = MigrationContext.configure(conn, opts=opts)
         return compare_metadata(context, db.metadata)
 
 
@@ -36,6 +38,8 @@ def test_downgrade_and_upgrade_again_on_sqlite(tmp_path):
         upgrade()
         downgrade(revision="base")
         assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
+        upgrade(revision="0001_foundation")
+        downgrade(revision="base")
         upgrade()
         assert "space" in sa.inspect(db.engine).get_table_names()
 

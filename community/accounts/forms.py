@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, ValidationError
 
-from community.forms import NoControlCharacters, Optional, Required, choices, email_field, length
+from community.forms import Form, NoControlCharacters, Optional, Required, choices, email_field, length
 from community.i18n import _, _l
 
 PASSWORD_MIN = 10
 
 
 class PasswordRules:
-    def __call__(self, form: FlaskForm, field) -> None:
+    def __call__(self, form: Form, field) -> None:
         email = getattr(form, "email", None)
         if (
             email is not None
@@ -54,7 +53,7 @@ def home_field(required: bool) -> StringField:
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     display_name = StringField(
         _l("Your name"),
         validators=[Required(), length(min=2, max=80), NoControlCharacters()],
@@ -68,22 +67,22 @@ class RegisterForm(FlaskForm):
     next = HiddenField()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = password_field(_l("Password"), new=False)
     remember = BooleanField(_l("Remember me on this device"))
     next = HiddenField()
 
 
-class ResendConfirmationForm(FlaskForm):
+class ResendConfirmationForm(Form):
     pass
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = email_field()
 
 
-class ResetForm(FlaskForm):
+class ResetForm(Form):
     password = password_field(_l("New password"), new=True)
     confirm = confirm_field("password")
 
@@ -92,7 +91,7 @@ LOCALE_CHOICES = [("", _l("As my browser says")), ("da", "Dansk"), ("en", "Engli
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = StringField(
         _l("Your name"),
         validators=[Required(), length(min=2, max=80), NoControlCharacters()],
@@ -103,12 +102,12 @@ class ProfileForm(FlaskForm):
     email_notifications = BooleanField(_l("E-mail me when something needs my attention"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = password_field(_l("Current password"), new=False)
     password = password_field(_l("New password"), new=True)
     confirm = confirm_field("password")
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = SelectField(_l("Language"), choices=choices(LANGUAGES))
     next = HiddenField()

@@ -62,6 +62,11 @@ KINDS: dict[str, Kind] = {
 }
 
 
+def register(name: str, kind: Kind) -> None:
+    """Feature packages add their kinds here (core never imports them)."""
+    KINDS[name] = kind
+
+
 def describe(kind: str, context: dict[str, Any]) -> tuple[str, Target]:
     """(sentence in the current language, (endpoint, values)) of a notification."""
     entry = KINDS.get(kind)

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Regexp
 
-from community.forms import NoControlCharacters, Optional, Required, choices, email_field, length
+from community.forms import (
+    Form,
+    NoControlCharacters,
+    NumberField,
+    Optional,
+    Required,
+    choices,
+    email_field,
+    length,
+)
 from community.i18n import _l
 from community.spaces.models import (
     JOIN_POLICY_LABELS,
@@ -23,18 +31,18 @@ OFFICIAL_CHOICES = [("", _l("No badge")), *((k.value, label) for k, label in OFF
 IMAGE_ACCEPT = {"accept": "image/png,image/jpeg,image/gif,image/webp"}
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     message = TextAreaField(
         _l("A few words to the admins (optional)"), validators=[Optional(), length(max=500)]
     )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
     official = SelectField(_l("Official badge"), choices=choices(OFFICIAL_CHOICES))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = email_field(_l("E-mail of the person to invite"))
     role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
 
@@ -48,7 +56,7 @@ def color_field() -> StringField:
     )
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(Form):
     """What a space admin may change: the space's words and looks."""
 
     name = StringField(_l("Name"), validators=[Required(), length(min=2, max=120), NoControlCharacters()])
@@ -92,7 +100,7 @@ class SpaceSettingsForm(ThemeForm):
         description=_l("The space lives at /s/<address>/. Lower-case letters, digits and dashes."),
     )
     place = place_field(required=False)
-    radius_km = DecimalField(
+    radius_km = NumberField(
         _l("Radius in km"),
         places=1,
         validators=[Optional(), NumberRange(min=0.5, max=200, message=_l("Choose between 0.5 and 200 km."))],
@@ -106,7 +114,7 @@ class SpaceSettingsForm(ThemeForm):
     )
 
 
-class SpaceCreateForm(FlaskForm):
+class SpaceCreateForm(Form):
     kind = SelectField(_l("Kind of space"), choices=choices(KIND_CHOICES))
     name = StringField(_l("Name"), validators=[Required(), length(min=2, max=120), NoControlCharacters()])
     slug = StringField(
@@ -128,7 +136,7 @@ class SpaceCreateForm(FlaskForm):
     admin_email = email_field(_l("E-mail of its first admin"))
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(Form):
     name = StringField(
         _l("Name of the village"), validators=[Required(), length(min=2, max=120), NoControlCharacters()]
     )
@@ -139,7 +147,7 @@ class PlaceForm(FlaskForm):
             Regexp(r"^\d{4}$", message=_l("A Danish postcode has four digits, for example 8660.")),
         ],
     )
-    latitude = DecimalField(
+    latitude = NumberField(
         _l("Latitude"),
         places=5,
         validators=[
@@ -147,7 +155,7 @@ class PlaceForm(FlaskForm):
             NumberRange(min=54.5, max=57.8, message=_l("Danish latitudes lie between 54.5 and 57.8.")),
         ],
     )
-    longitude = DecimalField(
+    longitude = NumberField(
         _l("Longitude"),
         places=5,
         validators=[

@@ -8,19 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
 from community.db import TimestampMixin
+from community.db import enum_column as _enum
 from community.extensions import db
 from community.i18n import _l
-
-
-def _enum(e: type[enum.Enum]) -> sa.Enum:
-    """An enum stored as its value in a VARCHAR, the same on SQLite and PostgreSQL."""
-    return sa.Enum(
-        e,
-        native_enum=False,
-        create_constraint=False,
-        length=32,
-        values_callable=lambda x: [m.value for m in x],
-    )
 
 
 class SpaceKind(enum.StrEnum):

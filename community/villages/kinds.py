@@ -1,0 +1,52 @@
+"""The notifications villages send, registered with the core registry."""
+
+from __future__ import annotations
+
+from community.i18n import _
+from community.notifications.kinds import Kind, register
+
+
+def _post(c):
+    return "villages.post_detail", {"space_slug": c["space_slug"], "post_id": c["post_id"]}
+
+
+register(
+    "villages.comment",
+    Kind(lambda c: _("%(name)s commented on “%(title)s”.", name=c["name"], title=c["title"]), _post),
+)
+register(
+    "villages.answered",
+    Kind(
+        lambda c: _("%(name)s answered your question “%(title)s”.", name=c["name"], title=c["title"]), _post
+    ),
+)
+register(
+    "villages.accepted",
+    Kind(lambda c: _("Your answer to “%(title)s” was chosen as the best.", title=c["title"]), _post),
+)
+register(
+    "villages.thanked",
+    Kind(
+        lambda c: _("%(name)s thanked you for your help with “%(title)s”.", name=c["name"], title=c["title"]),
+        _post,
+    ),
+)
+register(
+    "villages.help_nearby",
+    Kind(
+        lambda c: _("New help request %(km)s km from you: “%(title)s”.", km=c["km"], title=c["title"]), _post
+    ),
+)
+register(
+    "villages.event_place",
+    Kind(
+        lambda c: _("A place is free for you at “%(title)s”: you are on the list.", title=c["title"]), _post
+    ),
+)
+register(
+    "villages.message",
+    Kind(
+        lambda c: _("%(name)s wrote to you about “%(title)s”.", name=c["name"], title=c["title"]),
+        lambda c: ("villages.conversation", {"conversation_id": c["conversation_id"]}),
+    ),
+)

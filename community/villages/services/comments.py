@@ -1,0 +1,179 @@
+"""Comments with one level of replies, thanks, and the accepted answer of a question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from community.accounts.models import User
+from community.db import utcnow
+from community.errors import DomainError, NotAllowed
+from community.extensions import db
+from community.i18n import _
+from community.notifications.services import notify
+from community.spaces.models import Space
+from community.text import refuse_cpr, render_markdown
+from community.villages import permissions
+from community.villages.models import Comment, CommentThanks, Post, PostKind, PostThanks
+
+MAX_COMMENT = 10_000
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("Write something first."), field="body")
+    if len(body) > MAX_COMMENT:
+        raise DomainError(_("Write at most %(n)s characters.", n="10.000"), field="body")
+    refuse_cpr(body, field="body")
+    return body
+
+
+def add_comment(post: Post, space: Space, *, by: User, body: str, parent_id: int | None = None) -> Comment:
+    if not permissions.can_comment(by, post, space):
+        if post.is_closed:
+            raise NotAllowed(_("This post is closed for comments."))
+        raise NotAllowed(_("Join %(space)s to write here.", space=space.title))
+    body = _check_body(body)
+    parent = None
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or parent.post_id != post.id:
+            raise DomainError(_("The comment you answer is gone. Write a new comment instead."), field="body")
+        if parent.parent_id is not None:  # one level of replies: answer the thread
+            parent = db.session.get(Comment, parent.parent_id)
+    now = utcnow()
+    comment = Comment(
+        space_id=space.id,
+        post_id=post.id,
+        author_id=by.id,
+        parent_id=parent.id if parent else None,
+        body=body,
+        body_html=render_markdown(body),
+        created_at=now,
+    )
+    db.session.add(comment)
+    post.comment_count += 1
+    post.last_activity_at = now
+    db.session.flush()
+    told = set()
+    for target in (parent.author if parent else None, post.author):
+        if target is not None and target.id != by.id and target.id not in told:
+            kind = (
+                "villages.answered"
+                if post.kind == PostKind.QUESTION and target.id == post.author_id
+                else "villages.comment"
+            )
+            notify(
+                target, kind, name=by.display_name, title=post.title, post_id=post.id, space_slug=space.slug
+            )
+            told.add(target.id)
+    return comment
+
+
+def edit_comment(comment: Comment, space: Space, *, by: User, body: str) -> Comment:
+    if not permissions.can_edit_comment(by, comment, space):
+        raise NotAllowed(_("Only the author and the space's moderators can change this comment."))
+    comment.body = _check_body(body)
+    comment.body_html = render_markdown(comment.body)
+    comment.edited_at = utcnow()
+    db.session.flush()
+    return comment
+
+
+def delete_comment(comment: Comment, post: Post, space: Space, *, by: User) -> None:
+    """A comment with replies leaves "deleted" in its place, so the replies keep their context."""
+    if not permissions.can_edit_comment(by, comment, space):
+        raise NotAllowed(_("Only the author and the space's moderators can delete this comment."))
+    if post.accepted_comment_id == comment.id:
+        post.accepted_comment_id = None
+    has_replies = db.session.scalar(
+        sa.select(sa.func.count(Comment.id)).where(Comment.parent_id == comment.id)
+    )
+    if has_replies:
+        comment.deleted_at = utcnow()
+        comment.body = ""
+        comment.body_html = ""
+    else:
+        db.session.delete(comment)
+    post.comment_count = max(0, post.comment_count - 1)
+    db.session.flush()
+
+
+def accept_answer(post: Post, space: Space, *, comment_id: int, by: User) -> Post:
+    if not permissions.can_accept_answer(by, post, space):
+        raise NotAllowed(_("Only the one who asked can choose the answer."))
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.post_id != post.id or comment.is_deleted:
+        raise DomainError(_("Choose one of the answers below."), field="comment_id")
+    post.accepted_comment_id = comment.id
+    db.session.flush()
+    if comment.author_id != by.id:
+        notify(comment.author, "villages.accepted", title=post.title, post_id=post.id, space_slug=space.slug)
+    return post
+
+
+def _toggle(model, key: dict, target, *, by: User) -> bool:
+    existing = db.session.get(model, {**key, "user_id": by.id})
+    if existing is not None:
+        db.session.delete(existing)
+        target.thanks_count = max(0, target.thanks_count - 1)
+        db.session.flush()
+        return False
+    db.session.add(model(**key, user_id=by.id))
+    target.thanks_count += 1
+    db.session.flush()
+    return True
+
+
+def thank_post(post: Post, space: Space, *, by: User) -> bool:
+    """Says thanks (or takes it back); True when the thanks now stands."""
+    if not permissions.can_thank(by, post.author_id, space):
+        raise NotAllowed(_("Join %(space)s to say thanks.", space=space.title))
+    return _toggle(PostThanks, {"post_id": post.id}, post, by=by)
+
+
+def thank_comment(comment: Comment, space: Space, *, by: User) -> bool:
+    if comment.is_deleted or not permissions.can_thank(by, comment.author_id, space):
+        raise NotAllowed(_("Join %(space)s to say thanks.", space=space.title))
+    return _toggle(CommentThanks, {"comment_id": comment.id}, comment, by=by)
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+def threads(post: Post) -> list[Thread]:
+    """The comments of a post, oldest first, with their replies; two queries whatever the count."""
+    comments = list(
+        db.session.scalars(
+            sa.select(Comment)
+            .where(Comment.post_id == post.id)
+            .order_by(Comment.created_at, Comment.id)
+            .options(selectinload(Comment.author))
+        )
+    )
+    top = {c.id: Thread(c) for c in comments if c.parent_id is None}
+    for c in comments:
+        if c.parent_id is not None and c.parent_id in top:
+            top[c.parent_id].replies.append(c)
+    return list(top.values())
+
+
+def thanked_by(user: User | None, post: Post) -> tuple[bool, set[int]]:
+    """Whether ``user`` thanked the post, and which of its comments."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False, set()
+    post_thanked = db.session.get(PostThanks, {"post_id": post.id, "user_id": user.id}) is not None
+    comment_ids = set(
+        db.session.scalars(
+            sa.select(CommentThanks.comment_id)
+            .join(Comment, Comment.id == CommentThanks.comment_id)
+            .where(Comment.post_id == post.id, CommentThanks.user_id == user.id)
+        )
+    )
+    return post_thanked, comment_ids

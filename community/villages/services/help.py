@@ -1,0 +1,219 @@
+"""Mutual help: answering a request or an offer privately, resolving it with thanks to the helper,
+the nearest help around a citizen's home, and alerts about new requests nearby."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from community.accounts.models import User
+from community.db import utcnow
+from community.errors import Conflict, DomainError, NotAllowed
+from community.extensions import db
+from community.geo import bounding_box, distance_km
+from community.i18n import _
+from community.notifications.services import notify
+from community.spaces.models import Membership, MembershipStatus, Space, Visibility
+from community.villages import permissions
+from community.villages.models import (
+    Conversation,
+    HelpAlert,
+    HelpCategory,
+    HelpStatus,
+    Post,
+    PostKind,
+)
+from community.villages.services import conversations
+
+MAX_RADIUS_KM = 50.0
+
+
+def respond(post: Post, space: Space, *, by: User, message: str) -> Conversation:
+    """ "I can help" on a request, "I'd like this" on an offer: a private conversation with the author.
+    A request that gets its first offer moves from open to offered."""
+    if not permissions.can_respond_to_help(by, post, space):
+        raise NotAllowed(_("You cannot answer this post."))
+    conversation = conversations.start(post, starter=by)
+    conversations.send(conversation, sender=by, body=message)
+    if post.kind == PostKind.HELP_REQUEST and post.help_status == HelpStatus.OPEN:
+        post.help_status = HelpStatus.OFFERED
+    post.last_activity_at = utcnow()
+    db.session.flush()
+    return conversation
+
+
+def helpers_of(post: Post) -> list[User]:
+    """The people who answered a help post privately: the ones who can be thanked."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Conversation, Conversation.starter_id == User.id)
+            .where(Conversation.post_id == post.id)
+            .order_by(User.display_name)
+        )
+    )
+
+
+def resolve(post: Post, space: Space, *, by: User, helper_id: int | None) -> Post:
+    """Marks the help as resolved; the helper chosen is thanked (a favour given, no money)."""
+    if not permissions.can_resolve_help(by, post, space):
+        raise NotAllowed(_("Only the one who asked can mark this as resolved."))
+    if post.help_status == HelpStatus.RESOLVED:
+        raise Conflict(_("This is already resolved."))
+    helper = None
+    if helper_id is not None:
+        helper = next((u for u in helpers_of(post) if u.id == helper_id), None)
+        if helper is None:
+            raise DomainError(_("Choose one of the people who answered you."), field="helper_id")
+    post.help_status = HelpStatus.RESOLVED
+    post.resolved_at = utcnow()
+    post.helper_id = helper.id if helper else None
+    post.last_activity_at = utcnow()
+    db.session.flush()
+    if helper is not None:
+        notify(
+            helper,
+            "villages.thanked",
+            name=by.display_name,
+            title=post.title,
+            post_id=post.id,
+            space_slug=space.slug,
+        )
+    return post
+
+
+def favours_given(user: User) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Post.id)).where(
+                Post.helper_id == user.id, Post.help_status == HelpStatus.RESOLVED
+            )
+        )
+        or 0
+    )
+
+
+def visible_space_ids(user: User | None) -> sa.Select:
+    """Spaces whose posts ``user`` may see: public ones and their own (not archived ones' help)."""
+    query = sa.select(Space.id).where(Space.visibility == Visibility.PUBLIC)
+    if user is not None and getattr(user, "is_authenticated", False):
+        mine = sa.select(Membership.space_id).where(
+            Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
+        )
+        query = sa.select(Space.id).where(sa.or_(Space.visibility == Visibility.PUBLIC, Space.id.in_(mine)))
+    return query
+
+
+@dataclass(frozen=True)
+class NearbyHelp:
+    post: Post
+    distance_km: float
+
+
+def nearby(
+    lat: float,
+    lon: float,
+    *,
+    radius_km: float,
+    space_ids: list[int] | sa.Select,
+    kind: PostKind | None = None,
+    category: HelpCategory | None = None,
+    limit: int = 50,
+) -> list[NearbyHelp]:
+    """Open help posts within ``radius_km``, nearest first: an indexed bounding box first, then the
+    exact geodesic distance on what is left."""
+    radius_km = min(max(radius_km, 0.5), MAX_RADIUS_KM)
+    lat0, lat1, lon0, lon1 = bounding_box(lat, lon, radius_km)
+    query = sa.select(Post).where(
+        Post.help_status.in_([HelpStatus.OPEN, HelpStatus.OFFERED]),
+        Post.latitude.between(lat0, lat1),
+        Post.longitude.between(lon0, lon1),
+        Post.space_id.in_(space_ids),
+    )
+    if kind is not None:
+        query = query.where(Post.kind == kind)
+    if category is not None:
+        query = query.where(Post.help_category == category)
+    found = []
+    for post in db.session.scalars(query.options(selectinload(Post.author))):
+        km = distance_km(lat, lon, post.latitude, post.longitude)  # type: ignore[arg-type]
+        if km <= radius_km:
+            found.append(NearbyHelp(post, km))
+    found.sort(key=lambda n: (n.distance_km, -n.post.id))
+    return found[:limit]
+
+
+# --- alerts ----------------------------------------------------------------------------------------
+
+
+def alert_of(user: User) -> HelpAlert | None:
+    return db.session.scalar(sa.select(HelpAlert).where(HelpAlert.user_id == user.id))
+
+
+def set_alert(user: User, *, radius_km: float, categories: list[HelpCategory]) -> HelpAlert:
+    if not user.has_home:
+        raise DomainError(
+            _("Set your home village on your profile first, so we know what is near."), field="radius_km"
+        )
+    if not 0.5 <= radius_km <= MAX_RADIUS_KM:
+        raise DomainError(_("Choose a distance between 0.5 and 50 km."), field="radius_km")
+    alert = alert_of(user) or HelpAlert(user_id=user.id)
+    alert.radius_km = radius_km
+    alert.categories = [c.value for c in categories]
+    db.session.add(alert)
+    db.session.flush()
+    return alert
+
+
+def remove_alert(user: User) -> None:
+    alert = alert_of(user)
+    if alert is not None:
+        db.session.delete(alert)
+        db.session.flush()
+
+
+def alert_neighbours(post: Post, space: Space) -> int:
+    """Tells the citizens who asked for it about a new help request within their distance and
+    categories (never its author, never someone who may not see the space). Returns how many."""
+    if post.kind != PostKind.HELP_REQUEST or post.latitude is None or post.longitude is None:
+        return 0
+    lat0, lat1, lon0, lon1 = bounding_box(post.latitude, post.longitude, MAX_RADIUS_KM)
+    rows = db.session.execute(
+        sa.select(HelpAlert, User)
+        .join(User, User.id == HelpAlert.user_id)
+        .where(
+            User.id != post.author_id,
+            User.active.is_(True),
+            User.home_latitude.between(lat0, lat1),
+            User.home_longitude.between(lon0, lon1),
+        )
+    ).all()
+    members = None
+    if space.visibility != Visibility.PUBLIC:
+        members = set(
+            db.session.scalars(
+                sa.select(Membership.user_id).where(
+                    Membership.space_id == space.id, Membership.status == MembershipStatus.ACTIVE
+                )
+            )
+        )
+    told = 0
+    for alert, user in rows:
+        if members is not None and user.id not in members:
+            continue
+        if alert.categories and post.help_category and post.help_category.value not in alert.categories:
+            continue
+        km = distance_km(post.latitude, post.longitude, user.home_latitude, user.home_longitude)  # type: ignore[arg-type]
+        if km <= alert.radius_km:
+            notify(
+                user,
+                "villages.help_nearby",
+                title=post.title,
+                post_id=post.id,
+                space_slug=space.slug,
+                km=round(km, 1),
+            )
+            told += 1
+    return told

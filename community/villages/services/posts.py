@@ -1,0 +1,308 @@
+"""Writing posts of every kind, editing, pinning, closing and deleting them, and the feeds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
+
+from community.accounts.models import User
+from community.db import utcnow
+from community.errors import DomainError, NotAllowed
+from community.extensions import db
+from community.geo import Place
+from community.i18n import _
+from community.media import save_image_sizes
+from community.pagination import Page, keyset, page_of
+from community.spaces.models import Space
+from community.text import plain_excerpt, refuse_cpr, render_markdown
+from community.villages import permissions
+from community.villages.models import (
+    HELP_KINDS,
+    HelpCategory,
+    HelpStatus,
+    PollOption,
+    Post,
+    PostImage,
+    PostKind,
+    Tag,
+    post_tag,
+)
+from community.villages.services import help as help_service
+from community.villages.services import search
+
+MAX_BODY = 20_000
+MAX_IMAGES = 4
+MAX_TAGS = 5
+MAX_POLL_OPTIONS = 10
+IMAGE_MAX_BYTES = 10 * 1024 * 1024
+TAG = re.compile(r"^[\wæøåÆØÅ][\w\-æøåÆØÅ]{0,29}$")
+
+
+@dataclass
+class PostInput:
+    kind: PostKind
+    title: str
+    body: str = ""
+    tags: list[str] = field(default_factory=list)
+    place: Place | None = None
+    help_category: HelpCategory | None = None
+    help_when: str | None = None
+    starts_at: datetime | None = None  # naive UTC
+    ends_at: datetime | None = None
+    capacity: int | None = None
+    poll_options: list[str] = field(default_factory=list)
+    poll_multiple: bool = False
+    poll_closes_at: datetime | None = None
+    images: list[tuple[FileStorage, str]] = field(default_factory=list)
+    remove_image_ids: list[int] = field(default_factory=list)
+
+
+def parse_tags(text: str) -> list[str]:
+    """ "græs, #Arrangement  loppemarked" -> ["græs", "arrangement", "loppemarked"], checked."""
+    tags: list[str] = []
+    for raw in re.split(r"[,\s]+", text or ""):
+        tag = raw.strip().lstrip("#").lower()
+        if not tag:
+            continue
+        if not TAG.match(tag):
+            raise DomainError(
+                _("A tag is one word of letters, digits and dashes, at most 30 characters: %(tag)s", tag=raw),
+                field="tags",
+            )
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise DomainError(_("Use at most %(n)s tags.", n=MAX_TAGS), field="tags")
+    return tags
+
+
+def _check(space: Space, data: PostInput, *, by: User, post: Post | None = None) -> None:
+    if space.is_archived:
+        raise NotAllowed(_("This space is archived and read-only."))
+    if post is None and not permissions.can_post(by, space, data.kind):
+        if data.kind == PostKind.NEWS:
+            raise NotAllowed(_("News is written by the space's admins and officials."), field="kind")
+        raise NotAllowed(_("Join %(space)s to write here.", space=space.title))
+    if not data.title.strip():
+        raise DomainError(_("Give the post a title."), field="title")
+    if len(data.body) > MAX_BODY:
+        raise DomainError(
+            _("Write at most %(n)s characters.", n=f"{MAX_BODY:,}".replace(",", ".")), field="body"
+        )
+    refuse_cpr(data.title, field="title")
+    refuse_cpr(data.body, field="body")
+    if data.kind in HELP_KINDS and data.help_category is None:
+        raise DomainError(_("Choose what kind of help it is."), field="help_category")
+    if data.kind == PostKind.EVENT:
+        if data.starts_at is None:
+            raise DomainError(_("Give the time the event starts."), field="starts_at")
+        if data.ends_at is not None and data.ends_at <= data.starts_at:
+            raise DomainError(_("The event must end after it starts. Check the end time."), field="ends_at")
+        if data.capacity is not None and data.capacity < 1:
+            raise DomainError(
+                _("Give a number of places of at least 1, or leave it empty."), field="capacity"
+            )
+    if data.kind == PostKind.POLL and post is None:
+        options = [o.strip() for o in data.poll_options if o.strip()]
+        if len(options) < 2:
+            raise DomainError(_("A poll needs at least two options."), field="poll_options")
+        if len(options) > MAX_POLL_OPTIONS:
+            raise DomainError(
+                _("A poll can have at most %(n)s options.", n=MAX_POLL_OPTIONS), field="poll_options"
+            )
+        if len({o.casefold() for o in options}) != len(options):
+            raise DomainError(
+                _("Two options are the same. Make each option different."), field="poll_options"
+            )
+        if data.poll_closes_at is not None and data.poll_closes_at <= utcnow():
+            raise DomainError(_("The poll must close in the future."), field="poll_closes_at")
+    existing = len(post.images) - len(data.remove_image_ids) if post is not None else 0
+    if existing + len(data.images) > MAX_IMAGES:
+        raise DomainError(_("A post can have at most %(n)s pictures.", n=MAX_IMAGES), field="images")
+
+
+def _tags(space: Space, names: list[str]) -> list[Tag]:
+    if not names:
+        return []
+    found = {
+        t.name: t
+        for t in db.session.scalars(sa.select(Tag).where(Tag.space_id == space.id, Tag.name.in_(names)))
+    }
+    tags = []
+    for name in names:
+        tag = found.get(name)
+        if tag is None:
+            tag = Tag(space_id=space.id, name=name)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def _apply(post: Post, space: Space, data: PostInput) -> None:
+    post.title = data.title.strip()
+    post.body = data.body
+    post.body_html = render_markdown(data.body)
+    post.excerpt = plain_excerpt(data.body)
+    post.tags = _tags(space, data.tags)
+    if data.place is not None:
+        post.place_label, post.latitude, post.longitude = data.place.label, data.place.lat, data.place.lon
+    elif post.kind in HELP_KINDS and post.latitude is None:
+        # A help post without a place is where its village is, so the nearest-help list finds it.
+        post.latitude, post.longitude = space.latitude, space.longitude
+    if post.kind in HELP_KINDS:
+        post.help_category = data.help_category
+        post.help_when = (data.help_when or "").strip() or None
+    if post.kind == PostKind.EVENT:
+        post.starts_at, post.ends_at, post.capacity = data.starts_at, data.ends_at, data.capacity
+    for image in [i for i in post.images if i.id in set(data.remove_image_ids)]:
+        post.images.remove(image)
+    position = max((i.position for i in post.images), default=-1)
+    for upload, description in data.images:
+        big, thumb = save_image_sizes(
+            upload,
+            max_bytes=current_app.config.get("POST_IMAGE_MAX_BYTES", IMAGE_MAX_BYTES),
+            sizes=((1600, 1600), (480, 480)),
+            field="images",
+        )
+        position += 1
+        post.images.append(
+            PostImage(filename=big, thumbnail=thumb, description=description.strip()[:300], position=position)
+        )
+
+
+def create_post(space: Space, *, by: User, data: PostInput) -> Post:
+    _check(space, data, by=by)
+    post = Post(space_id=space.id, author_id=by.id, kind=data.kind)
+    if data.kind in HELP_KINDS:
+        post.help_status = HelpStatus.OPEN
+    if data.kind == PostKind.POLL:
+        post.poll_multiple = data.poll_multiple
+        post.poll_closes_at = data.poll_closes_at
+        post.options = [
+            PollOption(label=o.strip()[:200], position=i)
+            for i, o in enumerate(o for o in data.poll_options if o.strip())
+        ]
+    _apply(post, space, data)
+    db.session.add(post)
+    db.session.flush()
+    search.index_post(post)
+    if post.kind == PostKind.HELP_REQUEST:
+        help_service.alert_neighbours(post, space)
+    return post
+
+
+def edit_post(post: Post, space: Space, *, by: User, data: PostInput) -> Post:
+    if not permissions.can_edit_post(by, post, space):
+        raise NotAllowed(_("Only the author and the space's moderators can change this post."))
+    data.kind = post.kind  # the kind of a post does not change
+    _check(space, data, by=by, post=post)
+    _apply(post, space, data)
+    post.edited_at = utcnow()
+    db.session.flush()
+    search.index_post(post)
+    return post
+
+
+def delete_post(post: Post, space: Space, *, by: User) -> None:
+    if not permissions.can_edit_post(by, post, space):
+        raise NotAllowed(_("Only the author and the space's moderators can delete this post."))
+    search.unindex_post(post)
+    post.accepted_comment_id = None
+    db.session.flush()
+    db.session.delete(post)
+    db.session.flush()
+
+
+def set_pinned(post: Post, space: Space, *, pinned: bool, by: User) -> None:
+    if not permissions.can_pin(by, space):
+        raise NotAllowed(_("Only the space's moderators can pin posts."))
+    post.pinned = pinned
+    db.session.flush()
+
+
+def set_closed(post: Post, space: Space, *, closed: bool, by: User) -> None:
+    if not permissions.can_pin(by, space):
+        raise NotAllowed(_("Only the space's moderators can close posts."))
+    post.closed_at = utcnow() if closed else None
+    db.session.flush()
+
+
+# --- feeds -----------------------------------------------------------------------------------------
+
+FEED_ORDERS = {"active": "last_activity_at", "new": "created_at"}
+
+
+def feed(
+    space_ids: list[int] | sa.Select,
+    *,
+    order: str = "active",
+    kind: PostKind | None = None,
+    tag: str | None = None,
+    unanswered: bool = False,
+    cursor: str | None = None,
+    limit: int = 20,
+    exclude_pinned: bool = False,
+    with_space: bool = False,
+) -> Page[Post]:
+    """A page of posts from the given spaces, newest or most recently active first."""
+    attr = FEED_ORDERS.get(order, "last_activity_at")
+    sort = getattr(Post, attr)
+    query = sa.select(Post).where(Post.space_id.in_(space_ids))
+    if kind is not None:
+        query = query.where(Post.kind == kind)
+    if tag:
+        query = query.where(
+            Post.id.in_(sa.select(post_tag.c.post_id).join(Tag).where(Tag.name == tag.lower()))
+        )
+    if unanswered:
+        query = query.where(Post.kind == PostKind.QUESTION, Post.comment_count == 0)
+    if exclude_pinned:
+        query = query.where(Post.pinned.is_(False))
+    query = keyset(query, sort, Post.id, cursor, limit).options(
+        selectinload(Post.author), selectinload(Post.tags), selectinload(Post.images)
+    )
+    if with_space:
+        query = query.options(selectinload(Post.space))
+    return page_of(list(db.session.scalars(query)), limit, attr)
+
+
+def pinned_posts(space: Space, *, limit: int = 5) -> list[Post]:
+    return list(
+        db.session.scalars(
+            sa.select(Post)
+            .where(Post.space_id == space.id, Post.pinned.is_(True))
+            .order_by(Post.created_at.desc())
+            .limit(limit)
+            .options(selectinload(Post.author), selectinload(Post.tags), selectinload(Post.images))
+        )
+    )
+
+
+def space_tags(space: Space, *, limit: int = 30) -> list[tuple[str, int]]:
+    """The space's tags in use, most used first."""
+    rows = db.session.execute(
+        sa.select(Tag.name, sa.func.count(post_tag.c.post_id).label("n"))
+        .join(post_tag, post_tag.c.tag_id == Tag.id)
+        .where(Tag.space_id == space.id)
+        .group_by(Tag.name)
+        .order_by(sa.desc("n"), Tag.name)
+        .limit(limit)
+    )
+    return [(name, n) for name, n in rows]
+
+
+def posts_by(user: User, space_ids: sa.Select, *, limit: int = 10) -> list[Post]:
+    return list(
+        db.session.scalars(
+            sa.select(Post)
+            .where(Post.author_id == user.id, Post.space_id.in_(space_ids))
+            .order_by(Post.created_at.desc(), Post.id.desc())
+            .limit(limit)
+        )
+    )

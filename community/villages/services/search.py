@@ -1,0 +1,123 @@
+"""Full-text search with Danish stemming, so "græsset" finds "græs" and "hjælper" finds "hjælpe".
+
+PostgreSQL: the ``danish`` text-search configuration on a generated ``search_vector`` column.
+SQLite: an FTS5 table of words stemmed by snowballstemmer's Danish stemmer (the same Snowball
+algorithm PostgreSQL uses), kept up to date by ``index_post``. Matches are highlighted here, by stem,
+so both engines show the same thing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import snowballstemmer
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+from sqlalchemy.orm import selectinload
+
+from community.extensions import db
+from community.villages.models import Post
+
+WORD = re.compile(r"\w+")
+MAX_QUERY_WORDS = 12
+
+
+@cache
+def _stemmer():
+    return snowballstemmer.stemmer("danish")
+
+
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word.casefold())
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in WORD.findall(text or "")]
+
+
+def _engine() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def index_post(post: Post) -> None:
+    if _engine() == "postgresql":
+        return  # the generated column follows title and body by itself
+    db.session.execute(sa.text("DELETE FROM post_search WHERE rowid = :id"), {"id": post.id})
+    db.session.execute(
+        sa.text("INSERT INTO post_search (rowid, title, body) VALUES (:id, :title, :body)"),
+        {"id": post.id, "title": " ".join(stems(post.title)), "body": " ".join(stems(post.body))},
+    )
+
+
+def unindex_post(post: Post) -> None:
+    if _engine() != "postgresql":
+        db.session.execute(sa.text("DELETE FROM post_search WHERE rowid = :id"), {"id": post.id})
+
+
+@dataclass(frozen=True)
+class Hit:
+    post: Post
+    title: Markup
+    snippet: Markup
+
+
+def highlight(text: str, wanted: set[str]) -> Markup:
+    """``text`` escaped, with every word whose stem is wanted in <mark>."""
+    out, last = [], 0
+    for match in WORD.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        word = match.group(0)
+        out.append(Markup("<mark>%s</mark>") % word if stem(word) in wanted else escape(word))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def _snippet(body: str, wanted: set[str], length: int = 240) -> str:
+    text = " ".join(body.split())
+    for match in WORD.finditer(text):
+        if stem(match.group(0)) in wanted:
+            start = max(0, match.start() - length // 3)
+            piece = text[start : start + length]
+            return ("…" if start else "") + piece + ("…" if start + length < len(text) else "")
+    return text[:length] + ("…" if len(text) > length else "")
+
+
+def search(query: str, space_ids: list[int] | sa.Select, *, limit: int = 20, offset: int = 0) -> list[Hit]:
+    """Posts in the given spaces that match every word of ``query`` in some form, best first."""
+    words = list(dict.fromkeys(stems(query)))[:MAX_QUERY_WORDS]
+    if not words:
+        return []
+    if _engine() == "postgresql":
+        tsquery = sa.func.plainto_tsquery("danish", " ".join(WORD.findall(query))[:500])
+        vector = sa.literal_column("post.search_vector")
+        ids_query = (
+            sa.select(Post.id)
+            .where(Post.space_id.in_(space_ids), vector.op("@@")(tsquery))
+            .order_by(sa.func.ts_rank(vector, tsquery).desc(), Post.id.desc())
+        )
+    else:
+        fts = sa.table("post_search", sa.column("rowid"))
+        match = " ".join(f'"{w}"' for w in words)  # quoted: no FTS5 syntax from the visitor
+        ids_query = (
+            sa.select(Post.id)
+            .join(fts, fts.c.rowid == Post.id)
+            .where(sa.text("post_search MATCH :match").bindparams(match=match), Post.space_id.in_(space_ids))
+            .order_by(sa.func.bm25(sa.literal_column("post_search"), 4.0, 1.0), Post.id.desc())
+        )
+    ids = list(db.session.scalars(ids_query.limit(limit).offset(offset)))
+    posts = {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(Post)
+            .where(Post.id.in_(ids))
+            .options(selectinload(Post.author), selectinload(Post.tags))
+        )
+    }
+    wanted = set(words)
+    return [
+        Hit(posts[i], highlight(posts[i].title, wanted), highlight(_snippet(posts[i].body, wanted), wanted))
+        for i in ids
+        if i in posts
+    ]

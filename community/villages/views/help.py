@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from community.accounts.models import User
+from community.errors import DomainError
+from community.extensions import db
+from community.i18n import _
+from community.spaces.permissions import can_contribute
+from community.villages import bp
+from community.villages.forms import CATEGORY_CHOICES, HelpAlertForm, MessageForm
+from community.villages.models import Conversation, HelpCategory, PostKind
+from community.villages.services import conversations, help, posts
+from community.villages.views.common import space
+
+RADII = (2, 5, 10, 20, 50)
+
+
+def _help_filters() -> dict:
+    kind = request.args.get("kind")
+    category = request.args.get("category")
+    try:
+        radius = float(request.args.get("radius", "10").replace(",", "."))
+    except ValueError:
+        radius = 10.0
+    return {
+        "kind": PostKind(kind) if kind in (PostKind.HELP_REQUEST.value, PostKind.HELP_OFFER.value) else None,
+        "category": HelpCategory(category) if category in HelpCategory._value2member_map_ else None,
+        "radius": min(max(radius, 0.5), help.MAX_RADIUS_KM),
+    }
+
+
+def _origin(fallback=None) -> tuple[float | None, float | None, str | None]:
+    if current_user.is_authenticated and current_user.has_home:
+        return current_user.home_latitude, current_user.home_longitude, current_user.home_label
+    if fallback is not None and fallback.latitude is not None:
+        return fallback.latitude, fallback.longitude, fallback.title
+    from community.spaces.services import default_municipality
+
+    municipality = default_municipality()
+    if municipality is None:
+        return None, None, None
+    return municipality.latitude, municipality.longitude, municipality.name
+
+
+@bp.get("/s/<space_slug>/help/")
+def help_board():
+    """The space's own help board: requests and offers, nearest to the citizen's home first."""
+    filters = _help_filters()
+    lat, lon, origin = _origin(space())
+    found = []
+    if lat is not None:
+        found = help.nearby(
+            lat,
+            lon,
+            radius_km=help.MAX_RADIUS_KM,
+            space_ids=[space().id],
+            kind=filters["kind"],
+            category=filters["category"],
+            limit=100,
+        )
+    return render_template(
+        "villages/help_board.html",
+        space=space(),
+        found=found,
+        filters=filters,
+        origin=origin,
+        categories=CATEGORY_CHOICES,
+        radii=RADII,
+        across=False,
+        can_write=can_contribute(current_user, space()),
+    )
+
+
+@bp.get("/villages/help/")
+def help_nearby():
+    """Help across the villages near the citizen, within the distance they choose."""
+    filters = _help_filters()
+    lat, lon, origin = _origin()
+    found = []
+    if lat is not None:
+        found = help.nearby(
+            lat,
+            lon,
+            radius_km=filters["radius"],
+            space_ids=help.visible_space_ids(current_user),
+            kind=filters["kind"],
+            category=filters["category"],
+        )
+    alert = help.alert_of(current_user) if current_user.is_authenticated else None
+    form = HelpAlertForm()
+    if alert is not None:
+        form.radius_km.data = alert.radius_km
+        form.categories.data = list(alert.categories)
+    elif form.radius_km.data is None:
+        form.radius_km.data = 5
+    return render_template(
+        "villages/help_board.html",
+        space=None,
+        found=found,
+        filters=filters,
+        origin=origin,
+        categories=CATEGORY_CHOICES,
+        radii=RADII,
+        across=True,
+        alert=alert,
+        alert_form=form,
+        remove_form=FlaskForm(),
+    )
+
+
+@bp.post("/villages/help/alert")
+@login_required
+def help_alert():
+    form = HelpAlertForm()
+    if form.validate_on_submit():
+        try:
+            help.set_alert(
+                current_user,
+                radius_km=float(form.radius_km.data),
+                categories=[HelpCategory(c) for c in form.categories.data or []],
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("We will tell you about new help requests near you."), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+    return redirect(url_for("villages.help_nearby", _anchor="alert"))
+
+
+@bp.post("/villages/help/alert/remove")
+@login_required
+def help_alert_remove():
+    if FlaskForm().validate_on_submit():
+        help.remove_alert(current_user)
+        db.session.commit()
+        flash(_("You will no longer hear about new help requests."), "info")
+    return redirect(url_for("villages.help_nearby"))
+
+
+@bp.get("/villages/messages/")
+@login_required
+def conversations_list():
+    return render_template("villages/conversations.html", summaries=conversations.for_user(current_user))
+
+
+def _conversation(conversation_id: int) -> Conversation:
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None or conversations.member(conversation, current_user) is None:
+        abort(404)  # someone else's conversation does not exist for you
+    return conversation
+
+
+@bp.get("/villages/messages/<int:conversation_id>")
+@login_required
+def conversation(conversation_id: int):
+    found = _conversation(conversation_id)
+    me = conversations.member(found, current_user)
+    return render_template(
+        "villages/conversation.html",
+        conversation=found,
+        messages=conversations.messages(found),
+        other=conversations.other(found, current_user),
+        form=MessageForm(),
+        read_form=FlaskForm(),
+        last_read_at=me.last_read_at,
+    )
+
+
+@bp.post("/villages/messages/<int:conversation_id>")
+@login_required
+def send_message(conversation_id: int):
+    found = _conversation(conversation_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            conversations.send(found, sender=current_user, body=form.body.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.body.errors.append(str(exc))
+        else:
+            db.session.commit()
+            return redirect(url_for("villages.conversation", conversation_id=found.id, _anchor="latest"))
+    me = conversations.member(found, current_user)
+    return render_template(
+        "villages/conversation.html",
+        conversation=found,
+        messages=conversations.messages(found),
+        other=conversations.other(found, current_user),
+        form=form,
+        read_form=FlaskForm(),
+        last_read_at=me.last_read_at,
+    ), 400
+
+
+@bp.post("/villages/messages/<int:conversation_id>/read")
+@login_required
+def mark_conversation_read(conversation_id: int):
+    found = _conversation(conversation_id)
+    if FlaskForm().validate_on_submit():
+        conversations.mark_read(found, current_user)
+        db.session.commit()
+    if request.headers.get("HX-Request"):
+        return "", 204
+    return redirect(url_for("villages.conversation", conversation_id=found.id))
+
+
+@bp.get("/villages/people/<int:user_id>")
+def person(user_id: int):
+    """What others see of a neighbour: their name, the favours they have given, what they wrote in
+    spaces the visitor can see. Never their e-mail address."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        abort(404)
+    return render_template(
+        "villages/person.html",
+        person=user,
+        favours=help.favours_given(user),
+        recent=posts.posts_by(user, help.visible_space_ids(current_user)),
+    )
