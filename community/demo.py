@@ -145,7 +145,13 @@ def seed_demo() -> Municipality:
 
 @demo_cli.command("seed")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has a municipality.")
-def seed(if_empty: bool) -> None:
+@click.option(
+    "--scale",
+    type=click.FloatRange(0.001, 10),
+    default=None,
+    help="Add benchmark data: 1 = a city like Aarhus (1,000,000 posts); 0.01 for a quick run.",
+)
+def seed(if_empty: bool, scale: float | None) -> None:
     """Create the Skanderborg demo (password faelled-demo for every account)."""
     if current_app.config["COMMUNITY_ENV"] == "production":
         raise click.ClickException("Demo data is never seeded in production.")
@@ -156,6 +162,12 @@ def seed(if_empty: bool) -> None:
         raise click.ClickException("The database has data already. Seed an empty database.")
     seed_demo()
     db.session.commit()
+    if scale:
+        from community.scale import seed_scale
+
+        made = seed_scale(scale)
+        db.session.commit()
+        click.echo("Scale data: " + ", ".join(f"{n:,} {what}" for what, n in made.items()))
     click.echo(f"Seeded the Skanderborg demo. Every account has the password {DEMO_PASSWORD}:")
     for u in USERS:
         click.echo(f"  {u.email:<26} {u.what}")

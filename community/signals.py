@@ -31,3 +31,8 @@ member_role_changed = _signals.signal("member-role-changed")
 demo_seeded = _signals.signal("demo-seeded")
 """Sent by ``demo.seed_demo`` after the core demo exists, with ``users`` (by e-mail) and ``spaces``
 (by slug), so each feature package adds its own demo data."""
+
+demo_scaling = _signals.signal("demo-scaling")
+"""Sent by ``demo.seed_scale`` once the scale users and spaces exist, with ``scale`` (1 = a city like
+Aarhus), ``user_ids``, ``space_ids`` and ``progress`` (a function taking a label and a count), so each
+feature package bulk-inserts its share of benchmark data."""

@@ -139,3 +139,26 @@ def test_a_members_only_space_leaks_nothing(client, login, make_space, make_user
     login(insider)
     assert "Hemmelig <mark>græsslåning</mark>" in client.get("/villages/search?q=græsslåning").text
     assert db.session.scalar(sa.select(sa.func.count(Post.id))) == 2
+
+
+def test_search_and_nearest_help_cost_a_fixed_number_of_queries(client, login, village, query_counter):
+    from community.villages.models import HelpCategory
+
+    def add(n):
+        for i in range(n):
+            _post(village.space, village.jens, f"Græsslåning {i}", "Hjælp med græsset",
+                  kind=PostKind.HELP_REQUEST, help_category=HelpCategory.GARDEN, tags=[f"t{i}"])
+
+    add(2)
+    login(village.anne)
+    counts = {}
+    for path in ("/villages/search?q=græs", "/villages/help/?radius=20", "/s/stilling/help/"):
+        client.get(path)
+        with query_counter() as few:
+            client.get(path)
+        counts[path] = few.n
+    add(25)
+    for path, n in counts.items():
+        with query_counter() as many:
+            client.get(path)
+        assert many.n == n, (path, many.statements)

@@ -137,7 +137,13 @@ def nearby(
     if category is not None:
         query = query.where(Post.help_category == category)
     found = []
-    for post in db.session.scalars(query.options(selectinload(Post.author))):
+    loads = (
+        selectinload(Post.author),
+        selectinload(Post.space),
+        selectinload(Post.tags),
+        selectinload(Post.images),
+    )
+    for post in db.session.scalars(query.options(*loads)):
         km = distance_km(lat, lon, post.latitude, post.longitude)  # type: ignore[arg-type]
         if km <= radius_km:
             found.append(NearbyHelp(post, km))

@@ -1,0 +1,333 @@
+"""``make bench``: Fælled at municipal scale, measured against the ceiling of its own stack.
+
+Seeds ``flask demo seed --scale N`` (kept in ``bench/.data`` per scale and engine, so a second run
+starts at once), serves the app and the ceiling route (``bench/ceiling.py``) with gunicorn, 2 workers
+each, drives both with wrk on 127.0.0.1 at 8 connections, counts the SQL queries each page makes,
+and writes the report to ``bench/results/``. Figures, not tests: nothing here fails the build, but
+the report says plainly which targets are missed.
+
+Environment: ``BENCH_SCALE`` (default 0.05; 1 = a city like Aarhus, 1,000,000 posts),
+``BENCH_SECONDS`` per page (default 8), ``BENCH_DATABASE_URL`` (default SQLite in bench/.data; a
+PostgreSQL URL runs the same against it, reseeding it from empty).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DATA = ROOT / "bench" / ".data"
+RESULTS = ROOT / "bench" / "results"
+CONNECTIONS = 8
+TARGET_SHARE = 0.5  # of the ceiling's requests/s
+TARGET_P99_MS = 50.0
+TARGET_FEED_RATIO = 1.3
+TARGET_SEARCH_P95_MS = 50.0
+TARGET_NEAREST_MS = 20.0
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    rps: float
+    p50: float
+    p95: float
+    p99: float
+    errors: int
+    queries: int | None = None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(url: str, instance: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        FLASK_APP="community:create_app",
+        COMMUNITY_DATABASE_URL=url,
+        COMMUNITY_INSTANCE_PATH=str(instance),
+        COMMUNITY_SECRET_KEY="bench-secret",
+        COMMUNITY_ENV="development",
+        COMMUNITY_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def seed(url: str, instance: Path, scale: float) -> None:
+    marker = instance / f"seeded-{scale}"
+    if marker.exists():
+        print(f"Reusing the data seeded at scale {scale} in {instance}.")
+        return
+    env = environment(url, instance)
+    if url.startswith("sqlite"):
+        for old in instance.glob("bench.sqlite*"):
+            old.unlink()
+    else:
+        drop = (
+            "from community import create_app; from community.extensions import db; import sqlalchemy as sa\n"
+            "app = create_app()\n"
+            "with app.app_context():\n"
+            "    m = sa.MetaData(); m.reflect(db.engine); m.drop_all(db.engine)\n"
+        )
+        subprocess.run([BIN / "python", "-c", drop], env=env, check=True, cwd=ROOT)
+    subprocess.run([BIN / "flask", "db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)
+    started = time.perf_counter()
+    subprocess.run([BIN / "flask", "demo", "seed", "--scale", str(scale)], env=env, check=True, cwd=ROOT)
+    print(f"Seeded in {time.perf_counter() - started:.0f} s.")
+    marker.write_text(datetime.now(UTC).isoformat())
+
+
+@contextmanager
+def serve(app: str, url: str, instance: Path):
+    port = free_port()
+    log = open(instance / f"gunicorn-{port}.log", "w")  # noqa: SIM115 -- closed below
+    process = subprocess.Popen(
+        [BIN / "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", app],
+        env=environment(url, instance),
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"{app} did not start; see {log.name}") from None
+            time.sleep(0.2)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def wrk(base: str, path: str, seconds: int) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "-s",
+            str(ROOT / "bench" / "report.lua"),
+            base + quote(path, safe="/?=&+"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("{"))
+    data = json.loads(line)
+    return {
+        "rps": data["requests"] / (data["duration_us"] / 1e6),
+        "p50": data["p50"] / 1000,
+        "p95": data["p95"] / 1000,
+        "p99": data["p99"] / 1000,
+        "errors": data["errors"] + data["non2xx"],
+    }
+
+
+def pages(url: str, instance: Path) -> tuple[list[tuple[str, str]], dict[str, object]]:
+    """The pages to measure, and facts about the data (found in-process)."""
+    os.environ.update({k: v for k, v in environment(url, instance).items() if k.startswith("COMMUNITY_")})
+    import sqlalchemy as sa
+
+    from community import create_app
+    from community.extensions import db
+    from community.pagination import encode
+    from community.spaces.models import Space
+    from community.villages.models import Comment, Post
+
+    app = create_app()
+    with app.app_context():
+        big = db.session.scalar(sa.select(Space.id).where(Space.slug == "bench-large"))
+        total_big = db.session.scalar(sa.select(sa.func.count(Post.id)).where(Post.space_id == big))
+        total_posts = db.session.scalar(sa.select(sa.func.count(Post.id)))
+        located = db.session.scalar(sa.select(sa.func.count(Post.id)).where(Post.help_status.is_not(None)))
+        page = min(1000, max(1, total_big // 20))
+        row = db.session.execute(
+            sa.select(Post.last_activity_at, Post.id)
+            .where(Post.space_id == big)
+            .order_by(Post.last_activity_at.desc(), Post.id.desc())
+            .offset((page - 1) * 20 - 1 if page > 1 else 0)
+            .limit(1)
+        ).one()
+        cursor = encode(row[0], row[1])
+        showcase = db.session.execute(
+            sa.select(Comment.post_id, sa.func.count(Comment.id).label("n"))
+            .where(Comment.space_id == big)
+            .group_by(Comment.post_id)
+            .order_by(sa.desc("n"))
+            .limit(1)
+        ).one()
+    facts = {
+        "posts": total_posts,
+        "posts in the large space": total_big,
+        "located help posts": located,
+        "deep page": page,
+        "comments on the post page": showcase[1],
+    }
+    return [
+        ("Home page", "/"),
+        ("Space feed (large space)", "/s/bench-large/"),
+        (f"Feed page {page:,} (keyset)", f"/s/bench-large/posts/?cursor={cursor}"),
+        (f"Post with {showcase[1]} comments", f"/s/bench-large/posts/{showcase[0]}"),
+        ("Search", "/villages/search?q=græsset+slået"),
+        ("Nearest help", "/villages/help/?radius=10"),
+        ("Feed, space with 1,000 posts", "/s/bench-small/posts/"),
+        ("Feed, large space", "/s/bench-large/posts/"),
+    ], facts
+
+
+def count_queries(paths: list[str]) -> dict[str, int]:
+    import sqlalchemy as sa
+
+    from community import create_app
+    from community.extensions import db
+
+    app = create_app()
+    counts: dict[str, int] = {}
+    with app.app_context():
+        engine = db.engine
+    client = app.test_client()
+    for path in paths:
+        client.get(path)  # warm caches (hostnames, gazetteer)
+        seen: list[str] = []
+
+        def listener(_conn, _cursor, statement, *_args, seen=seen) -> None:
+            seen.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            client.get(path)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        counts[path] = len(seen)
+    return counts
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install wrk).", file=sys.stderr)
+        return 1
+    scale = float(os.environ.get("BENCH_SCALE", "0.05"))
+    seconds = int(os.environ.get("BENCH_SECONDS", "8"))
+    DATA.mkdir(parents=True, exist_ok=True)
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{DATA / 'bench.sqlite'}"
+    engine = "postgresql" if url.startswith("postgres") else "sqlite"
+    instance = DATA / engine
+    instance.mkdir(parents=True, exist_ok=True)
+    if engine == "sqlite":
+        url = f"sqlite:///{instance / 'bench.sqlite'}"
+    seed(url, instance, scale)
+    targets, facts = pages(url, instance)
+    queries = count_queries([path for _name, path in targets])
+
+    results: list[Result] = []
+    with ExitStack() as stack:
+        app = stack.enter_context(serve("community:create_app()", url, instance))
+        ceiling = stack.enter_context(serve("bench.ceiling:create_app()", url, instance))
+        wrk(ceiling, "/", 2)  # warm up
+        c = wrk(ceiling, "/", seconds)
+        results.append(Result("Ceiling: bare Flask + SQLAlchemy + Jinja, 20 rows", "(ceiling)", **c))
+        for name, path in targets:
+            wrk(app, path, 1)
+            r = wrk(app, path, seconds)
+            results.append(Result(name, path, **r, queries=queries.get(path)))
+    report = render(results, facts, scale=scale, engine=engine, seconds=seconds)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    target = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-{engine}-scale-{scale}.md"
+    target.write_text(report)
+    print(report)
+    print(f"Written to {target.relative_to(ROOT)}")
+    return 0
+
+
+def render(
+    results: list[Result], facts: dict[str, object], *, scale: float, engine: str, seconds: int
+) -> str:
+    ceiling = results[0]
+    pages = results[1:-2]
+    small, large = results[-2], results[-1]
+    lines = [
+        f"# Fælled benchmark: {engine}, scale {scale}",
+        "",
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores; gunicorn with 2 sync workers "
+        f"per app; wrk with {CONNECTIONS} connections for {seconds} s per page, on 127.0.0.1.",
+        "",
+        "Data: "
+        + ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in facts.items())
+        + ".",
+        "",
+        "| page | requests/s | share of ceiling | p50 ms | p95 ms | p99 ms | SQL queries | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {ceiling.name} | {ceiling.rps:,.0f} | 100 % | {ceiling.p50:.1f} | {ceiling.p95:.1f} | "
+        f"{ceiling.p99:.1f} | 1 | {ceiling.errors} |",
+    ]
+    missed = []
+    for r in pages:
+        share = r.rps / ceiling.rps if ceiling.rps else 0
+        lines.append(
+            f"| {r.name} | {r.rps:,.0f} | {share:.0%} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} | "
+            f"{r.queries if r.queries is not None else '–'} | {r.errors} |"
+        )
+        if share < TARGET_SHARE:
+            missed.append(f"{r.name}: {share:.0%} of the ceiling's requests/s (target ≥ {TARGET_SHARE:.0%}).")
+        if r.p99 > TARGET_P99_MS:
+            missed.append(f"{r.name}: p99 {r.p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms).")
+        if r.errors:
+            missed.append(f"{r.name}: {r.errors} errors.")
+    ratio = large.p50 / small.p50 if small.p50 else float("inf")
+    lines += [
+        "",
+        "| feed | requests/s | p50 ms | p99 ms |",
+        "| --- | ---: | ---: | ---: |",
+        f"| {small.name} | {small.rps:,.0f} | {small.p50:.1f} | {small.p99:.1f} |",
+        f"| {large.name} ({facts['posts in the large space']:,} posts) | {large.rps:,.0f} | "
+        f"{large.p50:.1f} | {large.p99:.1f} |",
+        "",
+        f"Feed latency, large space over the space with 1,000 posts: **{ratio:.2f} ×** "
+        f"(target ≤ {TARGET_FEED_RATIO}).",
+    ]
+    if ratio > TARGET_FEED_RATIO:
+        missed.append(f"Feed latency ratio {ratio:.2f} × (target ≤ {TARGET_FEED_RATIO}).")
+    search = next(r for r in pages if r.name == "Search")
+    nearest = next(r for r in pages if r.name == "Nearest help")
+    if search.p95 > TARGET_SEARCH_P95_MS:
+        missed.append(f"Search p95 {search.p95:.1f} ms (target < {TARGET_SEARCH_P95_MS:.0f} ms).")
+    if nearest.p50 > TARGET_NEAREST_MS:
+        missed.append(f"Nearest help p50 {nearest.p50:.1f} ms (target < {TARGET_NEAREST_MS:.0f} ms).")
+    lines += ["", "## Targets", ""]
+    lines += [f"- MISSED: {m}" for m in missed] or ["- Every target is met."]
+    lines += [
+        "",
+        "Targets: every page ≥ 50 % of the ceiling's requests/s and p99 < 50 ms at 8 connections; feed "
+        "latency in the large space ≤ 1.3 × that in a space of 1,000 posts; search p95 < 50 ms; nearest help "
+        "< 20 ms. Latencies here are under load (8 concurrent connections on 2 cores), not single requests.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
