@@ -97,7 +97,7 @@ class CommentForm(Form):
 
 
 class ReplyForm(Form):
-    body = TextAreaField(_l("Your answer"), validators=[Required(), length(max=10000)])
+    body = TextAreaField(_l("Your reply"), validators=[Required(), length(max=10000)])
     parent_id = HiddenField()
 
 
@@ -123,7 +123,7 @@ class MessageForm(Form):
 
 class RsvpForm(Form):
     status = SelectField(
-        _l("Your answer"), choices=choices([(r.value, label) for r, label in RSVP_LABELS.items()])
+        _l("Will you come?"), choices=choices([(r.value, label) for r, label in RSVP_LABELS.items()])
     )
     waitlist = HiddenField()
 
@@ -136,8 +136,13 @@ class HelpAlertForm(Form):
     radius_km = NumberField(
         _l("Within (km)"),
         places=1,
-        validators=[Required(), NumberRange(min=0.5, max=50, message=_l("Choose between 0.5 and 50 km."))],
+        validators=[
+            Required(),
+            NumberRange(min=0.5, max=50, message=_l("Choose a distance between 0.5 and 50 km.")),
+        ],
     )
     categories = MultiCheckboxField(
-        _l("About (leave all empty for every kind)"), choices=choices(CATEGORY_CHOICES), validate_choice=True
+        _l("Kinds of help (choose none to hear about every kind)"),
+        choices=choices(CATEGORY_CHOICES),
+        validate_choice=True,
     )

@@ -72,8 +72,8 @@ CATEGORY_LABELS = {
     HelpCategory.OTHER: _l("Other"),
 }
 STATUS_LABELS = {
-    HelpStatus.OPEN: _l("Open"),
-    HelpStatus.OFFERED: _l("Help offered"),
+    HelpStatus.OPEN: _l("Still open"),
+    HelpStatus.OFFERED: _l("Someone offered to help"),
     HelpStatus.RESOLVED: _l("Resolved"),
 }
 RSVP_LABELS = {Rsvp.GOING: _l("Going"), Rsvp.MAYBE: _l("Maybe"), Rsvp.NOT_GOING: _l("Not going")}
