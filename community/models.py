@@ -2,6 +2,16 @@
 
 from community.accounts.models import User
 from community.geo import CustomPlace
+from community.helpdesk.models import (
+    Booking,
+    DropInSession,
+    Guide,
+    GuideStep,
+    HelpRequest,
+    HelpTopic,
+    Match,
+    VolunteerProfile,
+)
 from community.notifications.models import Notification
 from community.spaces.models import Invitation, Membership, Municipality, Space
 from community.villages.models import (
@@ -21,14 +31,21 @@ from community.villages.models import (
 )
 
 __all__ = [
+    "Booking",
     "Comment",
     "CommentThanks",
     "Conversation",
     "ConversationMember",
     "CustomPlace",
+    "DropInSession",
     "EventRsvp",
+    "Guide",
+    "GuideStep",
     "HelpAlert",
+    "HelpRequest",
+    "HelpTopic",
     "Invitation",
+    "Match",
     "Membership",
     "Message",
     "Municipality",
@@ -41,4 +58,5 @@ __all__ = [
     "Space",
     "Tag",
     "User",
+    "VolunteerProfile",
 ]
