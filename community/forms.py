@@ -6,14 +6,16 @@ from decimal import Decimal
 from typing import Any
 
 from flask import has_request_context, request
+from flask_babel import get_translations
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
-from wtforms import DecimalField, Field, StringField
+from wtforms import DecimalField, Field, SelectMultipleField, StringField
 from wtforms.fields import FileField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from community.i18n import _, _l, ngettext
+from community.i18n import _, _l
 
 #: WTForms' own messages that our fields can produce. WTForms has no Danish catalog, so they are
 #: listed here to be extracted into ours; ``Form`` translates through our catalog.
@@ -32,11 +34,13 @@ WTFORMS_MESSAGES = (
 
 
 class _Translations:
+    """WTForms formats its own messages after translating them, so these return the raw strings."""
+
     def gettext(self, string: str) -> str:
-        return _(string)
+        return get_translations().gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return ngettext(singular, plural, n)
+        return get_translations().ngettext(singular, plural, n)
 
 
 class Form(FlaskForm):
@@ -85,6 +89,26 @@ class NumberField(DecimalField):
             raise ValueError(self.gettext("Not a valid decimal value."))
 
 
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes, one per choice (more usable than a multiple select)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+#: The largest id a database integer column holds; a larger number cannot name a row.
+MAX_ID = 2**31 - 1
+
+
+def small_int(value: object) -> int | None:
+    """An id from a form field, or None when it is not a whole number a row could have."""
+    text = str(value or "").strip()
+    if not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 def choices(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
@@ -118,6 +142,7 @@ class NoControlCharacters:
 
 __all__ = [
     "Form",
+    "MultiCheckboxField",
     "NoControlCharacters",
     "NumberField",
     "Optional",
@@ -125,5 +150,6 @@ __all__ = [
     "choices",
     "email_field",
     "length",
+    "small_int",
     "strip",
 ]

@@ -37,3 +37,22 @@ def app_task(**options: Any) -> Callable[[Callable[..., Any]], Any]:
         return huey.task(**options)(run)
 
     return decorator
+
+
+def app_periodic_task(
+    validate_datetime: Callable[..., bool], **options: Any
+) -> Callable[[Callable[..., Any]], Any]:
+    """A periodic task (run by the consumer's scheduler) in an application context, committed once."""
+
+    def decorator(func: Callable[..., Any]) -> Any:
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            app = _bound.get("app")
+            if has_app_context() or app is None:
+                return func(*args, **kwargs)
+            with app.app_context():
+                return func(*args, **kwargs)
+
+        return huey.periodic_task(validate_datetime, **options)(run)
+
+    return decorator

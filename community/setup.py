@@ -107,6 +107,18 @@ def configure_tenancy(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from werkzeug.routing import IntegerConverter
+
+    from community.forms import MAX_ID
+
+    class BoundedInt(IntegerConverter):
+        """``<int:…>`` that never matches a number larger than a database id (a 404, not a 500)."""
+
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", MAX_ID)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = BoundedInt
     from community.accounts import bp as accounts_bp
     from community.helpdesk import bp as helpdesk_bp
     from community.maintenance import bp as maintenance_bp

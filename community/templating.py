@@ -90,6 +90,10 @@ def init_app(app: Flask) -> None:
             return ""
         return format_decimal(round(value, 1 if value < 10 else 0)) + " km"
 
+    @app.template_filter("fromiso")
+    def _fromiso(value: str) -> datetime:
+        return datetime.fromisoformat(value)
+
     @app.template_filter("nl2br")
     def _nl2br(value: str) -> Markup:
         escaped = Markup.escape(value or "")

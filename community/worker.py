@@ -10,6 +10,7 @@ from community.extensions import huey
 app = create_app()
 jobs.bind_app(app)
 
-import community.notifications.tasks  # noqa: E402,F401  (registers the tasks)
+import community.helpdesk.tasks  # noqa: E402  (registers the tasks)
+import community.notifications.tasks  # noqa: E402,F401
 
 __all__ = ["huey"]

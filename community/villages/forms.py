@@ -7,24 +7,27 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import NumberRange
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from community.forms import Form, NoControlCharacters, NumberField, Optional, Required, choices, length, strip
+from community.forms import (
+    Form,
+    MultiCheckboxField,
+    NoControlCharacters,
+    NumberField,
+    Optional,
+    Required,
+    choices,
+    length,
+    strip,
+)
 from community.i18n import _l
 from community.villages.models import CATEGORY_LABELS, RSVP_LABELS
 
 CATEGORY_CHOICES = [(c.value, label) for c, label in CATEGORY_LABELS.items()]
 IMAGE_ACCEPT = {"accept": "image/png,image/jpeg,image/gif,image/webp", "multiple": True}
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class PostForm(Form):

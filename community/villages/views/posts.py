@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from community import geo
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import small_int
 from community.i18n import _, to_local
 from community.notifications.mail import external_url
 from community.permissions import require
@@ -220,7 +221,7 @@ def comment(post_id: int):
     post = _post(post_id)
     form = CommentForm() if not request.form.get("parent_id") else ReplyForm()
     if form.validate_on_submit():
-        parent = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
+        parent = small_int(form.parent_id.data)
         try:
             new = comments.add_comment(post, space(), by=current_user, body=form.body.data, parent_id=parent)
         except DomainError as exc:
@@ -296,7 +297,7 @@ def thank_comment(comment_id: int):
 @login_required
 def accept(post_id: int):
     form = AcceptForm()
-    comment_id = int(form.comment_id.data) if (form.comment_id.data or "").isdigit() else -1
+    comment_id = small_int(form.comment_id.data) or -1
     return _action(
         post_id,
         lambda p: comments.accept_answer(p, space(), comment_id=comment_id, by=current_user),
@@ -324,7 +325,7 @@ def rsvp(post_id: int):
 @login_required
 def vote(post_id: int):
     form = VoteForm()
-    choice = [int(v) for v in request.form.getlist(form.options.name) if v.isdigit()]
+    choice = [n for v in request.form.getlist(form.options.name) if (n := small_int(v)) is not None]
     return _action(
         post_id,
         lambda p: polls.vote(p, space(), by=current_user, option_ids=choice),
@@ -373,7 +374,7 @@ def respond(post_id: int):
 @login_required
 def resolve(post_id: int):
     form = ResolveForm()
-    helper_id = int(form.helper_id.data) if (form.helper_id.data or "").isdigit() else None
+    helper_id = small_int(form.helper_id.data)
     return _action(
         post_id,
         lambda p: help.resolve(p, space(), by=current_user, helper_id=helper_id),

@@ -1,0 +1,447 @@
+"""One-to-one help: filing a request (also for someone else, with their consent), matching it with
+a volunteer, agreeing a time, the reminder the day before, done with feedback, and the organisers'
+nudge when nobody has said yes within three days."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from community.accounts.models import User
+from community.db import utcnow
+from community.errors import Conflict, DomainError, NotAllowed
+from community.extensions import db
+from community.geo import Place, bounding_box, distance_km
+from community.helpdesk import permissions
+from community.helpdesk.models import (
+    HelpRequest,
+    HelpTopic,
+    Match,
+    Mode,
+    RequestStatus,
+    VolunteerProfile,
+    volunteer_topic,
+)
+from community.i18n import _
+from community.notifications.services import notify
+from community.spaces.models import Membership, MembershipStatus, Role, Space
+from community.text import refuse_cpr
+
+PHONE = re.compile(r"^(\+45)?\d{8}$")
+MAX_WINDOWS = 3
+ESCALATE_AFTER = timedelta(days=3)
+REMIND_BEFORE = timedelta(days=1)
+MAX_RADIUS_KM = 50.0
+LOCATED = (Mode.HOME, Mode.DROP_IN)
+
+
+def normalize_phone(phone: str) -> str:
+    return re.sub(r"[\s\-().]", "", phone or "")
+
+
+@dataclass
+class RequestInput:
+    topic: HelpTopic
+    mode: Mode
+    description: str
+    windows: list[tuple[datetime, datetime]]
+    place: Place | None = None
+    assisted: bool = False
+    person_name: str = ""
+    phone: str = ""
+    consent: bool = False
+    consent_text: str = ""
+
+
+def file_request(municipality_id: int, *, by: User, data: RequestInput) -> HelpRequest:
+    now = utcnow()
+    refuse_cpr(data.description, field="description")
+    if not data.windows:
+        raise DomainError(_("Give at least one time that suits, so a volunteer can plan."), field="windows")
+    if len(data.windows) > MAX_WINDOWS:
+        raise DomainError(_("Give at most %(n)s times.", n=MAX_WINDOWS), field="windows")
+    for start, end in data.windows:
+        if start <= now:
+            raise DomainError(
+                _("A time you gave has already passed. Choose a time in the future."), field="windows"
+            )
+        if end <= start:
+            raise DomainError(
+                _("A time must end after it starts. Check the times you gave."), field="windows"
+            )
+    request = HelpRequest(
+        municipality_id=municipality_id,
+        filed_by_id=by.id,
+        topic_id=data.topic.id,
+        mode=data.mode,
+        description=data.description.strip(),
+        windows=[[s.isoformat(), e.isoformat()] for s, e in sorted(data.windows)],
+    )
+    if data.assisted:
+        name = data.person_name.strip()
+        phone = normalize_phone(data.phone)
+        if not name:
+            raise DomainError(_("Write the name of the person who needs help."), field="person_name")
+        refuse_cpr(name, field="person_name")
+        if not PHONE.match(phone):
+            raise DomainError(
+                _(
+                    "Write their phone number with 8 digits, for example 86 12 34 56, "
+                    "so the volunteer can call."
+                ),
+                field="phone",
+            )
+        if not data.consent:
+            raise DomainError(
+                _(
+                    "Ask the person first: tick the box only when they agree "
+                    "that we pass on their name and number."
+                ),
+                field="consent",
+            )
+        request.assisted = True
+        request.person_name, request.phone = name, phone
+        request.consent_text, request.consent_at = data.consent_text, now
+    else:
+        request.requester_id = by.id
+    place = data.place
+    if place is None and not data.assisted and by.has_home:
+        place = Place(
+            key="home",
+            name=by.home_label or "",
+            lat=by.home_latitude,
+            lon=by.home_longitude,  # type: ignore[arg-type]
+            label=by.home_label or "",
+        )
+    if data.mode in LOCATED and place is None:
+        raise DomainError(_("Write the town or postcode where the help should happen."), field="place")
+    if place is not None:
+        request.place_label, request.latitude, request.longitude = place.label, place.lat, place.lon
+    db.session.add(request)
+    db.session.flush()
+    for candidate in rank_volunteers(request, limit=3):
+        notify(
+            candidate.profile.user,
+            "helpdesk.request_for_you",
+            topic=request.topic.name,
+            request_id=request.id,
+        )
+    return request
+
+
+# --- matching --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    profile: VolunteerProfile
+    distance_km: float | None
+    speaks_language: bool
+    load: int
+
+    @property
+    def sort_key(self) -> tuple:
+        return (
+            not self.speaks_language,
+            self.load,
+            self.distance_km if self.distance_km is not None else 0.0,
+        )
+
+
+def _request_language(request: HelpRequest) -> str:
+    if request.requester is not None and request.requester.locale:
+        return request.requester.locale
+    return "da"
+
+
+def _loads(profile_ids: list[int]) -> dict[int, int]:
+    if not profile_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Match.volunteer_id, sa.func.count(Match.id))
+        .join(HelpRequest, HelpRequest.id == Match.request_id)
+        .where(
+            Match.volunteer_id.in_(profile_ids),
+            HelpRequest.status.in_([RequestStatus.MATCHED, RequestStatus.SCHEDULED]),
+        )
+        .group_by(Match.volunteer_id)
+    )
+    return {vid: n for vid, n in rows}
+
+
+def rank_volunteers(request: HelpRequest, *, limit: int = 10) -> list[Candidate]:
+    """Volunteers for ``request``, best first: those who coach the topic in the way asked, within their
+    own distance (home visits: vetted only), preferring the person's language and fewer open tasks."""
+    query = (
+        sa.select(VolunteerProfile)
+        .join(volunteer_topic, volunteer_topic.c.volunteer_id == VolunteerProfile.id)
+        .where(
+            volunteer_topic.c.topic_id == request.topic_id,
+            VolunteerProfile.paused.is_(False),
+            VolunteerProfile.municipality_id == request.municipality_id,
+            VolunteerProfile.user_id != request.filed_by_id,
+        )
+    )
+    located = request.mode in LOCATED and request.latitude is not None
+    if located:
+        lat0, lat1, lon0, lon1 = bounding_box(request.latitude, request.longitude, MAX_RADIUS_KM)  # type: ignore[arg-type]
+        query = query.where(
+            VolunteerProfile.latitude.between(lat0, lat1), VolunteerProfile.longitude.between(lon0, lon1)
+        )
+    if request.mode == Mode.HOME:
+        query = query.where(VolunteerProfile.vetted_at.is_not(None))
+    profiles = [p for p in db.session.scalars(query) if request.mode.value in (p.modes or [])]
+    loads = _loads([p.id for p in profiles])
+    language = _request_language(request)
+    found = []
+    for profile in profiles:
+        km = None
+        if located and profile.latitude is not None:
+            km = distance_km(request.latitude, request.longitude, profile.latitude, profile.longitude)  # type: ignore[arg-type]
+            if km > profile.radius_km:
+                continue
+        found.append(Candidate(profile, km, language in (profile.languages or []), loads.get(profile.id, 0)))
+    found.sort(key=lambda c: c.sort_key)
+    best = found[:limit]
+    users = {
+        u.id: u
+        for u in db.session.scalars(sa.select(User).where(User.id.in_([c.profile.user_id for c in best])))
+    }
+    for c in best:  # loaded together, not one by one
+        c.profile.user = users[c.profile.user_id]
+    return best
+
+
+@dataclass(frozen=True)
+class Opening:
+    request: HelpRequest
+    distance_km: float | None
+
+
+def requests_for(profile: VolunteerProfile, *, limit: int = 50) -> list[Opening]:
+    """Open requests this volunteer could take, nearest and oldest first."""
+    topic_ids = [t.id for t in profile.topics]
+    if not topic_ids or profile.paused:
+        return []
+    modes = [Mode(m) for m in profile.modes or []]
+    if not profile.is_vetted:
+        modes = [m for m in modes if m != Mode.HOME]
+    query = (
+        sa.select(HelpRequest)
+        .where(
+            HelpRequest.status == RequestStatus.OPEN,
+            HelpRequest.municipality_id == profile.municipality_id,
+            HelpRequest.topic_id.in_(topic_ids),
+            HelpRequest.mode.in_(modes),
+            HelpRequest.filed_by_id != profile.user_id,
+        )
+        .options(selectinload(HelpRequest.topic))
+    )
+    remote = [m for m in modes if m not in LOCATED]
+    if profile.latitude is not None:
+        lat0, lat1, lon0, lon1 = bounding_box(profile.latitude, profile.longitude, profile.radius_km)  # type: ignore[arg-type]
+        nearby = sa.and_(HelpRequest.latitude.between(lat0, lat1), HelpRequest.longitude.between(lon0, lon1))
+        query = query.where(sa.or_(HelpRequest.mode.in_(remote), nearby))
+    else:
+        query = query.where(HelpRequest.mode.in_(remote))
+    found = []
+    for request in db.session.scalars(query.order_by(HelpRequest.created_at).limit(2000)):
+        km = None
+        if request.latitude is not None and profile.latitude is not None:
+            km = distance_km(profile.latitude, profile.longitude, request.latitude, request.longitude)  # type: ignore[arg-type]
+            if request.mode in LOCATED and km > profile.radius_km:
+                continue
+        found.append(Opening(request, km))
+    found.sort(key=lambda o: (o.distance_km if o.distance_km is not None else 0.0, o.request.created_at))
+    return found[:limit]
+
+
+# --- the life of a request -------------------------------------------------------------------------
+
+
+def _parties(request: HelpRequest) -> list[User]:
+    people = {request.filed_by.id: request.filed_by}
+    if request.requester is not None:
+        people[request.requester.id] = request.requester
+    return list(people.values())
+
+
+def accept(request: HelpRequest, *, by: User) -> Match:
+    profile = permissions.volunteer_of(by)
+    if profile is None:
+        raise NotAllowed(_("Make a volunteer profile first."))
+    if request.status != RequestStatus.OPEN:
+        raise Conflict(_("Another volunteer has already said yes to this request."))
+    if request.mode == Mode.HOME and not profile.is_vetted:
+        raise NotAllowed(
+            _(
+                "Only vetted volunteers make home visits. "
+                "Ask an organiser to vet you, or help at the library or by phone."
+            )
+        )
+    if not permissions.can_accept(by, request):
+        raise NotAllowed(_("You cannot take this request. Check that your profile is not paused."))
+    match = Match(request_id=request.id, volunteer_id=profile.id)
+    db.session.add(match)
+    request.status = RequestStatus.MATCHED
+    request.matched_at = utcnow()
+    db.session.flush()
+    db.session.refresh(request)
+    for person in _parties(request):
+        notify(
+            person, "helpdesk.accepted", name=by.display_name, topic=request.topic.name, request_id=request.id
+        )
+    return match
+
+
+def schedule(request: HelpRequest, *, by: User, at: datetime) -> Match:
+    if not permissions.can_schedule(by, request):
+        raise NotAllowed(_("Only the volunteer and the person helped agree the time."))
+    if at <= utcnow():
+        raise DomainError(_("Choose a time in the future."), field="agreed_at")
+    match = request.match
+    match.agreed_at = at  # type: ignore[union-attr]
+    match.reminded_at = None  # type: ignore[union-attr]
+    request.status = RequestStatus.SCHEDULED
+    db.session.flush()
+    volunteer = match.volunteer.user  # type: ignore[union-attr]
+    for person in [*_parties(request), volunteer]:
+        if person.id != by.id:
+            notify(
+                person,
+                "helpdesk.scheduled",
+                when=at.isoformat(),
+                topic=request.topic.name,
+                request_id=request.id,
+            )
+    return match  # type: ignore[return-value]
+
+
+def send_due_reminders(now: datetime | None = None) -> int:
+    """Reminds both sides the day before an agreed time (run hourly). Returns how many were sent."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        sa.select(Match)
+        .join(HelpRequest, HelpRequest.id == Match.request_id)
+        .where(
+            HelpRequest.status == RequestStatus.SCHEDULED,
+            Match.reminded_at.is_(None),
+            Match.agreed_at > now,
+            Match.agreed_at <= now + REMIND_BEFORE,
+        )
+        .options(selectinload(Match.request), selectinload(Match.volunteer))
+    ).all()
+    for match in due:
+        request = match.request
+        for person in [*_parties(request), match.volunteer.user]:
+            notify(
+                person,
+                "helpdesk.reminder",
+                when=match.agreed_at.isoformat(),
+                topic=request.topic.name,  # type: ignore[union-attr]
+                request_id=request.id,
+            )
+        match.reminded_at = now
+    db.session.flush()
+    return len(due)
+
+
+def complete(
+    request: HelpRequest, *, by: User, hours: float | None, rating: int | None, feedback: str
+) -> Match:
+    if not permissions.can_complete(by, request):
+        raise NotAllowed(_("Only the volunteer and the person helped mark the help as done."))
+    if hours is not None and not 0 < hours <= 24:
+        raise DomainError(_("Give the time spent in hours, between 0.25 and 24."), field="hours")
+    if rating is not None and not 1 <= rating <= 5:
+        raise DomainError(_("Choose from 1 to 5."), field="rating")
+    refuse_cpr(feedback, field="feedback")
+    match = request.match
+    now = utcnow()
+    request.status = RequestStatus.DONE
+    request.done_at = now
+    match.done_at = now  # type: ignore[union-attr]
+    match.hours = hours if hours is not None else match.hours  # type: ignore[union-attr]
+    if rating is not None or feedback.strip():
+        match.feedback_rating, match.feedback_text, match.feedback_by_id = (
+            rating,
+            feedback.strip() or None,
+            by.id,
+        )  # type: ignore[union-attr]
+    db.session.flush()
+    return match  # type: ignore[return-value]
+
+
+def cancel(request: HelpRequest, *, by: User) -> None:
+    if not permissions.can_cancel(by, request):
+        raise NotAllowed(_("Only the one who asked, and organisers, can cancel a request."))
+    request.status = RequestStatus.CANCELLED
+    db.session.flush()
+    if request.match is not None:
+        notify(
+            request.match.volunteer.user,
+            "helpdesk.cancelled",
+            topic=request.topic.name,
+            request_id=request.id,
+        )
+
+
+def organisers(municipality_id: int) -> list[User]:
+    staff = sa.select(User.id).where(User.staff_municipality_id == municipality_id)
+    association = (
+        sa.select(Membership.user_id)
+        .join(Space, Space.id == Membership.space_id)
+        .where(
+            Space.municipality_id == municipality_id,
+            Space.kind.in_(permissions.ORGANISING_KINDS),
+            Membership.role.in_([Role.ADMIN, Role.MODERATOR]),
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+    )
+    return list(
+        db.session.scalars(sa.select(User).where(sa.or_(User.id.in_(staff), User.id.in_(association))))
+    )
+
+
+def escalate_unmatched(now: datetime | None = None) -> int:
+    """Requests nobody said yes to within three days go to the organisers (run hourly)."""
+    now = now or utcnow()
+    stale = db.session.scalars(
+        sa.select(HelpRequest)
+        .where(
+            HelpRequest.status == RequestStatus.OPEN,
+            HelpRequest.escalated_at.is_(None),
+            HelpRequest.created_at <= now - ESCALATE_AFTER,
+        )
+        .options(selectinload(HelpRequest.topic))
+    ).all()
+    by_municipality: dict[int, list[User]] = {}
+    for request in stale:
+        people = by_municipality.setdefault(request.municipality_id, organisers(request.municipality_id))
+        for person in people:
+            notify(person, "helpdesk.unmatched", topic=request.topic.name, request_id=request.id)
+        request.escalated_at = now
+    db.session.flush()
+    return len(stale)
+
+
+def visible_requests(user: User, municipality_id: int) -> list[HelpRequest]:
+    """What an organiser sees: every request that is not closed, oldest first; others their own."""
+    query = sa.select(HelpRequest).where(HelpRequest.municipality_id == municipality_id)
+    if permissions.is_organiser(user, municipality_id):
+        query = query.where(
+            HelpRequest.status.in_([RequestStatus.OPEN, RequestStatus.MATCHED, RequestStatus.SCHEDULED])
+        )
+    else:
+        query = query.where(sa.or_(HelpRequest.requester_id == user.id, HelpRequest.filed_by_id == user.id))
+    return list(
+        db.session.scalars(
+            query.order_by(HelpRequest.created_at)
+            .limit(500)
+            .options(selectinload(HelpRequest.topic), selectinload(HelpRequest.match))
+        )
+    )

@@ -1,0 +1,781 @@
+"""Hypothesis throws bad input at every form of the app: odd Unicode, very long strings, missing fields,
+wrong types, repeated and unknown fields, junk files. No answer may be a 5xx, and a refused submission
+(the form shown again with its errors, or a 4xx) must not have written a single row.
+
+The forms are found by walking ``app.url_map``: ``FORMS`` below says, for every rule that accepts
+POST, which form class its view validates and who may use it, and a test fails when a POST rule has
+no entry -- so a new form cannot ship without being fuzzed."""
+
+from __future__ import annotations
+
+import inspect
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, url_for
+from flask_wtf import FlaskForm
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
+
+from community import geo
+from community.accounts import forms as account_forms
+from community.accounts.services import make_token
+from community.extensions import db as _db
+from community.extensions import limiter
+from community.helpdesk import forms as helpdesk_forms
+from community.helpdesk.models import Mode
+from community.helpdesk.services import requests as hd_requests
+from community.helpdesk.services import sessions as hd_sessions
+from community.helpdesk.services import topics as hd_topics
+from community.helpdesk.services import volunteers as hd_volunteers
+from community.helpdesk.services.requests import RequestInput
+from community.notifications.services import notify
+from community.spaces import forms as space_forms
+from community.spaces import services as space_services
+from community.spaces.models import JoinPolicy, Membership, MembershipStatus, Role
+from community.villages import forms as village_forms
+from community.villages.models import HelpCategory, PostKind
+from community.villages.services import comments as village_comments
+from community.villages.services import help as village_help
+from community.villages.services import posts as village_posts
+from community.villages.services.posts import PostInput
+from tests.support import PASSWORD
+
+# --- the scene every form is tried in -------------------------------------------------------------
+
+
+@dataclass
+class World:
+    staff: Any
+    admin: Any
+    member: Any
+    outsider: Any
+    unconfirmed: Any
+    village: Any
+    club: Any
+    member_in_club: Any
+    pending: Any
+    notification: Any
+    invitation_token: str
+    confirm_token: str
+    reset_token: str
+    question: Any = None  # by member, in the village, with a comment by admin
+    comment: Any = None
+    event: Any = None
+    poll: Any = None
+    help_request: Any = None  # by member; admin answered it, which opened a conversation
+    conversation: Any = None
+    topic: Any = None  # helpdesk: a topic; admin volunteers for it by phone
+    volunteer: Any = None
+    drop_in: Any = None  # a drop-in session, where member has booked a seat
+    booking: Any = None
+    open_request: Any = None  # member asks for help by phone
+    matched_request: Any = None  # member asked; admin said yes
+
+
+@pytest.fixture
+def world(db, municipality, make_user, make_space, member) -> World:
+    staff = make_user("staff@example.org", name="Mette Staff", staff_of=municipality)
+    admin = make_user("admin@example.org", name="Hanne Admin")
+    regular = make_user("member@example.org", name="Jens Member")
+    outsider = make_user("outsider@example.org", name="Ole Outsider")
+    unconfirmed = make_user("new@example.org", name="Nina New", confirmed=False)
+    asking = make_user("asking@example.org", name="Aske Asking")
+    village = make_space("village", name="Stilling", place="Stilling")
+    club = make_space("club", name="Stilling IF", place="Stilling", join_policy=JoinPolicy.REQUEST)
+    for space in (village, club):
+        member(space, admin, "admin")
+        member(space, regular)
+    pending = Membership(space_id=club.id, user_id=asking.id, status=MembershipStatus.PENDING)
+    _db.session.add(pending)
+    _db.session.flush()
+    note = notify(regular, "membership.approved", email=False, space=club.title, space_slug=club.slug)
+    invitation = space_services.invite(club, email=outsider.email, role=Role.MEMBER, by=admin)
+    member_in_club = _db.session.scalar(
+        sa.select(Membership).where(Membership.space_id == club.id, Membership.user_id == regular.id)
+    )
+    _db.session.flush()
+    soon = datetime.now() + timedelta(days=7)
+
+    def write(kind: PostKind, **data: Any) -> Any:
+        return village_posts.create_post(
+            village, by=regular, data=PostInput(kind=kind, title=f"A {kind.value}", body="Hello", **data)
+        )
+
+    question = write(PostKind.QUESTION)
+    comment = village_comments.add_comment(question, village, by=admin, body="An answer")
+    event = write(PostKind.EVENT, starts_at=soon, capacity=10)
+    poll = write(PostKind.POLL, poll_options=["Yes", "No"])
+    help_request = write(PostKind.HELP_REQUEST, help_category=HelpCategory.GARDEN)
+    conversation = village_help.respond(help_request, village, by=admin, message="I can help")
+    topic = hd_topics.save_topic(municipality.id, name="Digital Post", summary="Letters")
+    volunteer = hd_volunteers.save_profile(
+        admin,
+        municipality.id,
+        topics=[topic],
+        languages=["da"],
+        modes=[Mode.PHONE, Mode.DROP_IN],
+        radius_km=10,
+        availability="",
+        about="",
+        paused=False,
+    )
+    drop_in = hd_sessions.create_sessions(
+        municipality.id,
+        by=staff,
+        title="IT café",
+        place=geo.resolve("Skanderborg"),
+        starts_at=soon,
+        ends_at=soon + timedelta(hours=2),
+        seats=2,
+        topics=[topic],
+    )[0]
+    booking = hd_sessions.book(drop_in, by=regular)
+    windows = [(soon, soon + timedelta(hours=2))]
+    open_request = hd_requests.file_request(
+        municipality.id,
+        by=regular,
+        data=RequestInput(topic=topic, mode=Mode.PHONE, description="Letters", windows=windows),
+    )
+    matched_request = hd_requests.file_request(
+        municipality.id,
+        by=regular,
+        data=RequestInput(topic=topic, mode=Mode.PHONE, description="More letters", windows=windows),
+    )
+    hd_requests.accept(matched_request, by=admin)
+    _db.session.flush()
+    return World(
+        topic=topic,
+        volunteer=volunteer,
+        drop_in=drop_in,
+        booking=booking,
+        open_request=open_request,
+        matched_request=matched_request,
+        question=question,
+        comment=comment,
+        event=event,
+        poll=poll,
+        help_request=help_request,
+        conversation=conversation,
+        staff=staff,
+        admin=admin,
+        member=regular,
+        outsider=outsider,
+        unconfirmed=unconfirmed,
+        village=village,
+        club=club,
+        member_in_club=member_in_club,
+        pending=pending,
+        notification=note,
+        invitation_token=invitation.token,
+        confirm_token=make_token(unconfirmed, "confirm"),
+        reset_token=make_token(regular, "reset"),
+    )
+
+
+# --- which form each POST rule validates, and who may send it --------------------------------------
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    form: type[FlaskForm]
+    #: the user the client is logged in as (None: anonymous)
+    actor: Callable[[World], Any]
+    #: URL values of the rule
+    values: Callable[[World], dict[str, Any]] = lambda w: {}
+    #: the form's prefix in the view (``RoleForm(prefix=f"m{id}")``)
+    prefix: Callable[[World], str] = lambda w: ""
+    #: field name -> plausible values, so some submissions get past validation to the service
+    plausible: dict[str, list[str]] = field(default_factory=dict)
+    #: the helper function of the view's module that builds the form, when the view does not
+    via: str | None = None
+    #: field name -> the only values sent, to keep a known bug (with a test of its own) out of the fuzzing
+    only: dict[str, list[str]] = field(default_factory=dict)
+
+
+def anonymous(_w: World) -> None:
+    return None
+
+
+def member_(w: World) -> Any:
+    return w.member
+
+
+def admin_(w: World) -> Any:
+    return w.admin
+
+
+def outsider_(w: World) -> Any:
+    return w.outsider
+
+
+def in_village(**extra: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"space_slug": w.village.slug, **extra}
+
+
+def on(post: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"space_slug": w.village.slug, "post_id": getattr(w, post).id}
+
+
+def on_comment(w: World) -> dict[str, Any]:
+    return {"space_slug": w.village.slug, "comment_id": w.comment.id}
+
+
+def in_conversation(w: World) -> dict[str, Any]:
+    return {"conversation_id": w.conversation.id}
+
+
+NEW_PASSWORD = ["correct horse battery staple", PASSWORD, "short"]
+PLACES = ["Stilling", "8660", "Skanderborg", "Atlantis", "Hørning (8362 Hørning)"]
+COLOURS = ["#1f5f3a", "#ffffff", "#FFF", "1f5f3a", "#zzzzzz", "#000000"]
+IDS = ["1", "2", "3", "4", "0", "-1", "1.5", "١"]  # a huge id: see test_an_id_too_large_for_the_database
+RADII = ["5", "0.5", "50", "51", "4,5", "NaN", "sNaN", "-Infinity"]
+WHEN = {
+    "starts_at": ["2031-05-01T18:00", "2000-01-01T00:00", "2031-02-30T10:00", "9999-12-31T23:59", "now"],
+    "ends_at": ["2031-05-01T17:00", "2031-05-01T20:00", "0001-01-01T00:00"],
+    "poll_closes_at": ["2031-05-01T18:00", "1999-01-01T00:00"],
+    "capacity": ["0", "1", "100001", "-5", "2.5", "99999999999999999999999"],
+    "poll_options": ["A\nB", "A\na", "only one", "\n".join("x" * 5 for _ in range(40))],
+    "help_category": ["garden", "transport", "nonsense", ""],
+    "tags": ["garden, tools", ",,,", "#, #, #", ", ".join(f"t{i}" for i in range(100))],
+}
+PLACE = {"place": PLACES}
+
+FORMS: dict[str, FormSpec] = {
+    "accounts.register": FormSpec(
+        account_forms.RegisterForm,
+        anonymous,
+        plausible={
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+            "home": PLACES,
+            "next": ["/", "//evil"],
+        },
+    ),
+    "accounts.confirm": FormSpec(
+        account_forms.ResendConfirmationForm, lambda w: w.unconfirmed, lambda w: {"token": w.confirm_token}
+    ),
+    "accounts.resend_confirmation": FormSpec(account_forms.ResendConfirmationForm, lambda w: w.unconfirmed),
+    "accounts.login": FormSpec(
+        account_forms.LoginForm,
+        anonymous,
+        plausible={"email": ["member@example.org"], "password": [PASSWORD], "next": ["/", "http://x"]},
+    ),
+    "accounts.logout": FormSpec(FlaskForm, lambda w: w.member),
+    "accounts.reset_request": FormSpec(
+        account_forms.ResetRequestForm, anonymous, plausible={"email": ["member@example.org"]}
+    ),
+    "accounts.reset": FormSpec(
+        account_forms.ResetForm,
+        anonymous,
+        lambda w: {"token": w.reset_token},
+        plausible={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    ),
+    "accounts.profile": FormSpec(account_forms.ProfileForm, lambda w: w.member, plausible={"home": PLACES}),
+    "accounts.change_password": FormSpec(
+        account_forms.PasswordChangeForm,
+        lambda w: w.member,
+        plausible={"current_password": [PASSWORD], "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    ),
+    "accounts.language": FormSpec(account_forms.LanguageForm, lambda w: w.member),
+    "spaces.join": FormSpec(
+        space_forms.JoinForm, lambda w: w.outsider, lambda w: {"space_slug": w.club.slug}
+    ),
+    "spaces.leave": FormSpec(FlaskForm, lambda w: w.member, lambda w: {"space_slug": w.club.slug}),
+    "spaces.change_role": FormSpec(
+        space_forms.RoleForm,
+        lambda w: w.admin,
+        lambda w: {"space_slug": w.club.slug, "membership_id": w.member_in_club.id},
+        prefix=lambda w: f"m{w.member_in_club.id}",
+    ),
+    "spaces.approve": FormSpec(
+        FlaskForm, lambda w: w.admin, lambda w: {"space_slug": w.club.slug, "membership_id": w.pending.id}
+    ),
+    "spaces.reject": FormSpec(
+        FlaskForm, lambda w: w.admin, lambda w: {"space_slug": w.club.slug, "membership_id": w.pending.id}
+    ),
+    "spaces.invite": FormSpec(
+        space_forms.InviteForm,
+        lambda w: w.admin,
+        lambda w: {"space_slug": w.club.slug},
+        plausible={"email": ["member@example.org", "someone@example.org"]},
+    ),
+    "spaces.settings": FormSpec(
+        space_forms.ThemeForm,
+        lambda w: w.admin,
+        lambda w: {"space_slug": w.club.slug},
+        plausible={"primary_color": COLOURS},
+    ),
+    "spaces.invitation": FormSpec(FlaskForm, lambda w: w.outsider, lambda w: {"token": w.invitation_token}),
+    "admin.space_new": FormSpec(
+        space_forms.SpaceCreateForm,
+        lambda w: w.staff,
+        plausible={
+            "place": PLACES,
+            "primary_color": COLOURS,
+            "slug": ["ny-by", "stilling", "Æ Ø", "-x-"],
+            "hostname": ["ny.example.dk", "http://x/y", "a..b"],
+        },
+    ),
+    "admin.space_edit": FormSpec(
+        space_forms.SpaceSettingsForm,
+        lambda w: w.staff,
+        lambda w: {"space_id": w.village.id},
+        plausible={
+            "place": PLACES,
+            "primary_color": COLOURS,
+            "slug": ["stilling", "stilling-if", "ny-by", "Æ Ø"],
+            "hostname": ["ny.example.dk", "http://x/y", ""],
+            "radius_km": ["5", "0.4", "200", "1e999", "NaN", "-0"],
+        },
+    ),
+    "admin.space_archive": FormSpec(FlaskForm, lambda w: w.staff, lambda w: {"space_id": w.village.id}),
+    "admin.places": FormSpec(
+        space_forms.PlaceForm,
+        lambda w: w.staff,
+        plausible={
+            "postcode": ["8660", "866", "86600", "٨٦٦٠"],
+            "latitude": ["56.1", "54.5", "57.8", "90", "NaN", "1e999", "56,1"],
+            "longitude": ["10.0", "8.0", "15.2", "-200", "Infinity", "sNaN"],
+        },
+    ),
+    "notifications.read": FormSpec(
+        FlaskForm, lambda w: w.member, lambda w: {"notification_id": w.notification.id}
+    ),
+    "notifications.read_all": FormSpec(FlaskForm, lambda w: w.member),
+    "helpdesk.topic_edit": FormSpec(helpdesk_forms.TopicForm, lambda w: w.staff),
+    "helpdesk.guide_edit": FormSpec(
+        helpdesk_forms.GuideForm,
+        lambda w: w.staff,
+        lambda w: {"slug": w.topic.slug},
+        plausible={"steps": ["Open the app.\n\nLog in.", "x", "010203-1234"]},
+    ),
+    "helpdesk.volunteer": FormSpec(
+        helpdesk_forms.VolunteerForm,
+        lambda w: w.member,
+        plausible={"radius_km": RADII, "modes": ["phone", "home"], "languages": ["da", "xx"], "topics": IDS},
+    ),
+    "helpdesk.vet": FormSpec(FlaskForm, lambda w: w.staff, lambda w: {"profile_id": w.volunteer.id}),
+    "helpdesk.session_new": FormSpec(
+        helpdesk_forms.SessionForm,
+        lambda w: w.staff,
+        plausible={**WHEN, "place": PLACES, "seats": ["0", "6", "501"], "weeks": ["1", "27", "8"]},
+    ),
+    "helpdesk.book": FormSpec(
+        helpdesk_forms.BookingForm, lambda w: w.outsider, lambda w: {"session_id": w.drop_in.id}
+    ),
+    "helpdesk.cancel_booking": FormSpec(
+        helpdesk_forms.BookingForm, lambda w: w.member, lambda w: {"booking_id": w.booking.id}
+    ),
+    "helpdesk.ask": FormSpec(
+        helpdesk_forms.RequestForm,
+        lambda w: w.outsider,
+        plausible={
+            "who": ["me", "other"],
+            "mode": ["phone", "home"],
+            "topic": IDS,
+            "place": PLACES,
+            "phone": ["86 12 34 56", "123", "+4586123456"],
+            "consent": ["y", ""],
+            "window_1_start": WHEN["starts_at"],
+            "window_1_end": WHEN["ends_at"],
+        },
+    ),
+    "helpdesk.accept": FormSpec(FlaskForm, lambda w: w.admin, lambda w: {"request_id": w.open_request.id}),
+    "helpdesk.schedule": FormSpec(
+        helpdesk_forms.ScheduleForm,
+        lambda w: w.member,
+        lambda w: {"request_id": w.matched_request.id},
+        plausible={"agreed_at": WHEN["starts_at"]},
+    ),
+    "helpdesk.done": FormSpec(
+        helpdesk_forms.DoneForm,
+        lambda w: w.member,
+        lambda w: {"request_id": w.matched_request.id},
+        plausible={"hours": ["1", "0", "25", "NaN"], "rating": ["5", "9", ""]},
+    ),
+    "helpdesk.cancel": FormSpec(FlaskForm, lambda w: w.member, lambda w: {"request_id": w.open_request.id}),
+    # categories: see test_a_choice_that_is_not_offered_is_refused
+    "villages.help_alert": FormSpec(
+        village_forms.HelpAlertForm,
+        member_,
+        plausible={"radius_km": RADII},
+        only={"categories": ["garden", "transport"]},
+    ),
+    **{
+        f"villages.{name}": FormSpec(form, actor, values, plausible=plausible, via=via)
+        for name, form, actor, values, plausible, via in [
+            ("write", village_forms.PostForm, member_, in_village(kind="event"), {**WHEN, **PLACE}, None),
+            ("edit", village_forms.EditPostForm, member_, on("question"), {**WHEN, **PLACE}, None),
+            ("delete", FlaskForm, member_, on("question"), {}, "_action"),
+            ("pin", FlaskForm, admin_, on("question"), {}, "_action"),
+            ("close", FlaskForm, member_, on("question"), {}, "_action"),
+            ("thank", FlaskForm, admin_, on("question"), {}, "_action"),
+            ("comment", village_forms.CommentForm, member_, on("question"), {"parent_id": IDS}, None),
+            ("edit_comment", village_forms.CommentForm, admin_, on_comment, {}, None),
+            ("delete_comment", FlaskForm, admin_, on_comment, {}, "_action"),
+            ("thank_comment", FlaskForm, member_, on_comment, {}, "_action"),
+            ("accept", village_forms.AcceptForm, member_, on("question"), {"comment_id": IDS}, None),
+            ("rsvp", village_forms.RsvpForm, member_, on("event"), {"waitlist": ["1", "0"]}, None),
+            ("vote", village_forms.VoteForm, member_, on("poll"), {"options": IDS}, None),
+            ("respond", village_forms.RespondForm, outsider_, on("help_request"), {}, None),
+            ("resolve", village_forms.ResolveForm, member_, on("help_request"), {"helper_id": IDS}, None),
+            ("help_alert_remove", FlaskForm, member_, lambda w: {}, {}, None),
+            ("send_message", village_forms.MessageForm, member_, in_conversation, {}, None),
+            ("mark_conversation_read", FlaskForm, member_, in_conversation, {}, None),
+        ]
+    },
+}
+
+
+def post_endpoints(app: Flask) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}
+
+
+def test_every_post_rule_is_fuzzed(app):
+    missing = post_endpoints(app) - set(FORMS)
+    assert not missing, (
+        f"These endpoints accept POST but tests/test_forms_fuzz.py does not fuzz them: {sorted(missing)}. "
+        "Add each to FORMS with its form class and a user who may use it."
+    )
+    gone = set(FORMS) - post_endpoints(app)
+    assert not gone, f"FORMS names endpoints that no longer accept POST: {sorted(gone)}; remove them."
+
+
+@pytest.mark.parametrize("endpoint", sorted(FORMS))
+def test_the_table_names_the_form_the_view_uses(app, endpoint):
+    view = app.view_functions[endpoint]
+    source = inspect.getsource(view)
+    spec = FORMS[endpoint]
+    name = spec.form.__name__
+    if spec.via is not None:
+        assert f"{spec.via}(" in source, f"{endpoint} does not call {spec.via}; correct FORMS"
+        source = inspect.getsource(getattr(inspect.getmodule(view), spec.via))
+    assert f"{name}(" in source, f"{endpoint} does not build a {name}; correct FORMS"
+
+
+# --- what to send ----------------------------------------------------------------------------------
+
+#: Unicode werkzeug will encode in a form body: anything but lone surrogates.
+ANY_CHAR = st.characters(blacklist_categories=["Cs"])
+ODD = [
+    "\x00",
+    "\x07",
+    "\x1b[31m",
+    "\r\n",
+    "\u200f",  # right-to-left mark
+    "\u202e",  # right-to-left override
+    "\u200b",  # zero-width space
+    "\ufeff",
+    "\u0085",
+    "\u2028",
+    "💩",
+    "👩‍👩‍👧",
+    "Z̴̡̪͔a̷l̷g̶o̵",
+    "ﷺ",
+    "𝕏",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "%s%n",
+    "{{ 7*7 }}",
+    "../../etc/passwd",
+    "Æøå",
+    " ",
+    "",
+]
+NUMBERISH = [
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
+    "-inf",
+    "0x10",
+    "١٢٣",
+    "3.14159265358979323846264338327950288",
+    "1_000",
+]
+EMAILISH = ["42", "a@b", "@", "x@y.z" * 100, "æ@ø.dk", "a@[127.0.0.1]", "a@b.c\x00", "\u202e@example.org"]
+
+short_text = st.text(ANY_CHAR, max_size=40)
+odd_text = st.lists(st.sampled_from(ODD) | short_text, min_size=1, max_size=6).map("".join)
+long_text = st.builds(
+    lambda piece, n: (piece * (n // max(1, len(piece)) + 1))[:n],
+    st.sampled_from(["x", "æ", "💩", "\u200f", "a b ", "\x00"]),
+    st.integers(10_000, 100_000),
+)
+junk_value = st.one_of(
+    odd_text,
+    short_text,
+    st.sampled_from(NUMBERISH + EMAILISH + ODD),
+    st.integers().map(str),
+    st.floats().map(str),
+    long_text,
+)
+junk_file = st.builds(
+    lambda data, name: (io.BytesIO(data), name),
+    st.one_of(
+        st.binary(max_size=2048),
+        st.binary(max_size=64).map(lambda b: b"\x89PNG\r\n\x1a\n" + b),
+        st.binary(max_size=64).map(lambda b: b"GIF89a" + b),
+        st.integers(2 * 1024 * 1024, 2 * 1024 * 1024 + 16).map(lambda n: b"\xff\xd8\xff" + b"\0" * n),
+    ),
+    st.sampled_from(["logo.png", "x.jpg", "", "../../evil.png", "æ💩.gif", "a" * 300]),
+)
+MISSING = object()
+
+
+def field_strategy(form_field: Any, plausible: list[str]) -> st.SearchStrategy[Any]:
+    kind = form_field.type
+    sensible: list[st.SearchStrategy[Any]] = [st.sampled_from(plausible)] if plausible else []
+    if kind in ("SelectField", "SelectMultipleField", "MultiCheckboxField") and form_field.choices:
+        sensible.append(st.sampled_from([str(c.value) for c in form_field.choices]))
+    elif kind == "BooleanField":
+        sensible.append(st.sampled_from(["y", "on", "false", "0", ""]))
+    elif kind == "DecimalField":
+        sensible.append(st.decimals(allow_nan=True, allow_infinity=True).map(str))
+    elif kind == "FileField":
+        sensible.append(junk_file)
+    elif "email" in form_field.name:
+        sensible.append(st.emails().map(str))
+    single = st.one_of(*sensible, junk_value) if sensible else junk_value
+    return st.one_of(
+        st.just(MISSING),
+        single,
+        single,
+        st.lists(single, min_size=2, max_size=3),  # the field given repeatedly
+        junk_file,  # a file where text is expected
+    )
+
+
+def fields_of(app: Flask, spec: FormSpec, prefix: str) -> list[Any]:
+    with app.test_request_context():
+        form = spec.form(meta={"csrf": False}, prefix=prefix)
+        return [f for f in form if f.type != "CSRFTokenField"]
+
+
+@st.composite
+def submission(draw: Any, fields: list[Any], spec: FormSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for form_field in fields:
+        if form_field.short_name in spec.only:
+            values = spec.only[form_field.short_name]
+            value = draw(
+                st.one_of(st.just(MISSING), st.sampled_from(values), st.lists(st.sampled_from(values)))
+            )
+        else:
+            value = draw(field_strategy(form_field, spec.plausible.get(form_field.short_name, [])))
+        if value is not MISSING:
+            data[form_field.name] = value
+    extra = draw(
+        st.dictionaries(
+            st.text(ANY_CHAR, min_size=1, max_size=20), st.one_of(junk_value, junk_file), max_size=3
+        )
+    )
+    for key, value in extra.items():
+        data.setdefault(key, value)
+    return data
+
+
+# --- the checks ------------------------------------------------------------------------------------
+
+
+def row_counts() -> dict[str, int]:
+    session = _db.session
+    return {
+        table.name: session.scalar(sa.select(sa.func.count()).select_from(table))
+        for table in _db.metadata.sorted_tables
+    }
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """Each example starts from the same scene: a savepoint on the test's connection, rolled back."""
+    connection = _db.session.connection()
+    connection.exec_driver_sql("SAVEPOINT fuzz_example")
+    try:
+        yield
+    finally:
+        _db.session.flush()
+        connection.exec_driver_sql("ROLLBACK TO SAVEPOINT fuzz_example")
+        connection.exec_driver_sql("RELEASE SAVEPOINT fuzz_example")
+        _db.session.expire_all()
+
+
+def post(client: Any, url: str, data: dict[str, Any]) -> Any:
+    has_file = any(isinstance(v, tuple) for v in data.values()) or any(
+        isinstance(x, tuple) for v in data.values() if isinstance(v, list) for x in v
+    )
+    body = MultiDict()
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, tuple):  # a fresh stream for every request: the test client consumes it
+                stream, name = item
+                item = (io.BytesIO(stream.getvalue()), name)
+            body.add(key, item)
+    return client.post(
+        url,
+        data=body,
+        content_type="multipart/form-data" if has_file else None,
+        headers={"Accept-Language": "en"},
+    )
+
+
+def log_in_as(client: Any, login: Callable[[Any], Any], user: Any) -> None:
+    if user is None:
+        with client.session_transaction() as session:
+            session.clear()
+    else:
+        login(user)
+
+
+def check(response: Any, before: dict[str, int], after: dict[str, int], data: dict[str, Any]) -> None:
+    shown = {
+        k: (v if not isinstance(v, str) or len(v) < 200 else f"<{len(v)} chars>") for k, v in data.items()
+    }
+    assert response.status_code < 500, f"{response.status_code} for {shown!r}"
+    if not 300 <= response.status_code < 400:
+        changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+        assert not changed, f"refused ({response.status_code}) yet rows changed {changed} for {shown!r}"
+
+
+@pytest.mark.parametrize("endpoint", sorted(FORMS))
+def test_the_form_is_reached_by_its_user(app, client, login, world, endpoint):
+    """The fuzzing below means something only if the actor gets past login and permission checks."""
+    spec = FORMS[endpoint]
+    log_in_as(client, login, spec.actor(world))
+    with app.test_request_context():
+        url = url_for(endpoint, **spec.values(world))
+    response = post(client, url, {})
+    assert response.status_code not in (401, 403, 404, 405, 429), response.status_code
+    assert "/login" not in response.headers.get("Location", ""), response.headers["Location"]
+
+
+@pytest.mark.parametrize("endpoint", sorted(FORMS))
+@settings(
+    max_examples=15,  # ~45 endpoints: the whole file stays under a minute
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,
+)
+@given(data=st.data())
+def test_bad_input_never_fails_or_half_writes(app, client, login, world, endpoint, data):
+    spec = FORMS[endpoint]
+    fields = fields_of(app, spec, spec.prefix(world))
+    submitted = data.draw(submission(fields, spec), label="form")
+    with app.test_request_context():
+        url = url_for(endpoint, **spec.values(world))
+    with rolled_back():
+        limiter.reset()
+        log_in_as(client, login, spec.actor(world))
+        before = row_counts()
+        response = post(client, url, submitted)
+        after = row_counts()
+        check(response, before, after, submitted)
+
+
+# --- regressions found by the fuzzing above, reproduced deterministically ------------------------------
+
+TEXT_FIELDS = {"StringField", "TextAreaField", "PasswordField", "HiddenField", "EmailField"}
+
+
+@pytest.mark.parametrize("endpoint", sorted(FORMS))
+def test_a_file_sent_in_a_text_field_is_refused(app, client, login, world, endpoint):
+    """Flask-WTF hands request.files to every field by name: a file part named like a text field made
+    its data a FileStorage, and len()/strip() on it a 500 (register, login, profile, join, …)."""
+    spec = FORMS[endpoint]
+    fields = fields_of(app, spec, spec.prefix(world))
+    data: dict[str, Any] = {
+        f.name: (io.BytesIO(b"not text"), "x.txt") for f in fields if f.type in TEXT_FIELDS
+    }
+    data["unknown"] = (io.BytesIO(b"junk"), "junk.bin")
+    with app.test_request_context():
+        url = url_for(endpoint, **spec.values(world))
+    log_in_as(client, login, spec.actor(world))
+    before = row_counts()
+    response = post(client, url, data)
+    check(response, before, row_counts(), data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": "Nyby", "latitude": "sNaN", "longitude": "10.0"},
+        {"name": "Nyby", "latitude": "56.1", "longitude": "sNaN"},
+        {"name": "Nyby", "latitude": "NaN", "longitude": "10.0"},
+        {"name": "Nyby", "latitude": "56.1", "longitude": "-Infinity"},
+        {"name": "Nyby", "latitude": "1e999999", "longitude": "10.0"},
+    ],
+)
+def test_not_a_number_in_a_number_field_is_refused(app, client, login, world, data):
+    """Decimal("sNaN") passed DecimalField, and NumberRange comparing it raised a 500."""
+    spec = FORMS["admin.places"]
+    with app.test_request_context():
+        url = url_for("admin.places")
+    log_in_as(client, login, spec.actor(world))
+    before = row_counts()
+    response = post(client, url, data)
+    check(response, before, row_counts(), data)
+    assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize("categories", ["", "nonsense"])
+def test_a_choice_that_is_not_offered_is_refused(app, client, login, world, categories):
+    login(world.member)
+    data = {"radius_km": "5", "categories": categories}
+    before = row_counts()
+    response = post(client, "/villages/help/alert", data)
+    check(response, before, row_counts(), data)
+
+
+HUGE = "99999999999999999999999"
+
+
+def test_a_huge_id_in_an_address_is_not_found(client, world):
+    assert client.get(f"/s/stilling/posts/{HUGE}").status_code == 404
+    assert client.get(f"/villages/people/{HUGE}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "data"),
+    [
+        ("villages.comment", {"body": "Hi", "parent_id": HUGE}),
+        ("villages.accept", {"comment_id": HUGE}),
+        ("villages.resolve", {"helper_id": HUGE}),
+        ("villages.vote", {"options": HUGE}),
+    ],
+)
+def test_an_id_too_large_for_the_database_is_refused(app, client, login, world, endpoint, data):
+    spec = FORMS[endpoint]
+    with app.test_request_context():
+        url = url_for(endpoint, **spec.values(world))
+    log_in_as(client, login, spec.actor(world))
+    before = row_counts()
+    response = post(client, url, data)
+    check(response, before, row_counts(), data)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "data"),
+    [
+        ("spaces.join", {"message": "Hej\x00"}),
+        ("villages.respond", {"message": "Hej\x00"}),
+        ("villages.comment", {"body": "Hej\x00"}),
+        ("villages.send_message", {"body": "Hej\x00"}),
+        ("spaces.settings", {"name": "Stilling IF", "primary_color": "#1f5f3a", "description": "Hej\x00"}),
+    ],
+)
+def test_a_nul_character_in_a_text_is_refused(app, client, login, world, endpoint, data):
+    spec = FORMS[endpoint]
+    with app.test_request_context():
+        url = url_for(endpoint, **spec.values(world))
+    log_in_as(client, login, spec.actor(world))
+    before = row_counts()
+    response = post(client, url, data)
+    check(response, before, row_counts(), data)
