@@ -146,8 +146,15 @@ def test_search_and_nearest_help_cost_a_fixed_number_of_queries(client, login, v
 
     def add(n):
         for i in range(n):
-            _post(village.space, village.jens, f"Græsslåning {i}", "Hjælp med græsset",
-                  kind=PostKind.HELP_REQUEST, help_category=HelpCategory.GARDEN, tags=[f"t{i}"])
+            _post(
+                village.space,
+                village.jens,
+                f"Græsslåning {i}",
+                "Hjælp med græsset",
+                kind=PostKind.HELP_REQUEST,
+                help_category=HelpCategory.GARDEN,
+                tags=[f"t{i}"],
+            )
 
     add(2)
     login(village.anne)
