@@ -73,6 +73,12 @@ def _located(space_ids) -> list[Post]:
     )
 
 
+def tile_url() -> str:
+    """The configured tile server, or "" for a map without tiles (``COMMUNITY_TILE_URL=none``)."""
+    url = current_app.config.get("TILE_URL") or ""
+    return "" if url.strip().lower() == "none" else url
+
+
 @bp.get("/s/<space_slug>/map")
 def space_map():
     items = _located([space().id])
@@ -93,7 +99,7 @@ def space_map():
         items=items,
         points=points,
         centre=centre,
-        tile_url=current_app.config.get("TILE_URL") or "",
+        tile_url=tile_url(),
     )
 
 
