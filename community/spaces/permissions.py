@@ -71,6 +71,7 @@ def _may_start_joining(user: User | None, space: Space) -> bool:
     return (
         user is not None
         and getattr(user, "is_authenticated", False)
+        and user.is_confirmed
         and not space.is_archived
         and membership_of(user, space) is None
     )
