@@ -54,11 +54,13 @@ class Form(FlaskForm):
 
         def wrap_formdata(self, form: FlaskForm, formdata: Any) -> Any:
             data = super().wrap_formdata(form, formdata)
-            if isinstance(data, CombinedMultiDict) and has_request_context():
-                accepts_files = {f.name for f in form if isinstance(f, FileField)}
-                files = MultiDict([(k, v) for k, v in request.files.items(multi=True) if k in accepts_files])
-                return CombinedMultiDict([files, request.form])
-            return data
+            if not has_request_context() or not (data is request.form or isinstance(data, CombinedMultiDict)):
+                return data
+            # NUL never belongs in text (PostgreSQL refuses to store it): it is dropped here, for every form.
+            text = MultiDict([(k, v.replace("\x00", "")) for k, v in request.form.items(multi=True)])
+            accepts_files = {f.name for f in form if isinstance(f, FileField)}
+            files = MultiDict([(k, v) for k, v in request.files.items(multi=True) if k in accepts_files])
+            return CombinedMultiDict([files, text])
 
 
 class Required(DataRequired):

@@ -12,6 +12,21 @@ from community.helpdesk.models import (
     Match,
     VolunteerProfile,
 )
+from community.maintenance.models import (
+    Agreement,
+    ChangeRequest,
+    Closure,
+    ClubFacility,
+    Facility,
+    FaultFollower,
+    FaultReport,
+    FaultUpdate,
+    FeedToken,
+    Fixture,
+    MaintenancePlan,
+    RequestMessage,
+    Visit,
+)
 from community.notifications.models import Notification
 from community.spaces.models import Invitation, Membership, Municipality, Space
 from community.villages.models import (
@@ -31,7 +46,11 @@ from community.villages.models import (
 )
 
 __all__ = [
+    "Agreement",
     "Booking",
+    "ChangeRequest",
+    "Closure",
+    "ClubFacility",
     "Comment",
     "CommentThanks",
     "Conversation",
@@ -39,12 +58,19 @@ __all__ = [
     "CustomPlace",
     "DropInSession",
     "EventRsvp",
+    "Facility",
+    "FaultFollower",
+    "FaultReport",
+    "FaultUpdate",
+    "FeedToken",
+    "Fixture",
     "Guide",
     "GuideStep",
     "HelpAlert",
     "HelpRequest",
     "HelpTopic",
     "Invitation",
+    "MaintenancePlan",
     "Match",
     "Membership",
     "Message",
@@ -55,8 +81,10 @@ __all__ = [
     "Post",
     "PostImage",
     "PostThanks",
+    "RequestMessage",
     "Space",
     "Tag",
     "User",
+    "Visit",
     "VolunteerProfile",
 ]

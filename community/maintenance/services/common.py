@@ -1,0 +1,53 @@
+"""Who to tell: the admins of a space, the municipality's staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from community.accounts.models import User
+from community.extensions import db
+from community.notifications.services import notify
+from community.spaces.models import Membership, MembershipStatus, Role, Space
+
+
+def space_admins(space: Space) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.space_id == space.id,
+                Membership.role == Role.ADMIN,
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def municipality_staff(municipality_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.staff_municipality_id == municipality_id, User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
+
+
+def tell(users: list[User], kind: str, *, skip: User | None = None, **context: Any) -> int:
+    """Notifies each user once (never the one who acted); returns how many were told."""
+    told: set[int] = set()
+    for user in users:
+        if user.id in told or (skip is not None and user.id == skip.id):
+            continue
+        notify(user, kind, **context)
+        told.add(user.id)
+    return len(told)
+
+
+def iso(moment) -> str:
+    """A naive-UTC time for a notification's context (shown later in the reader's time zone)."""
+    return moment.isoformat(timespec="minutes") if moment is not None else ""

@@ -1,0 +1,326 @@
+"""Requests between club and contractor: the club asks ("mow pitch 2 before Saturday's match"), the
+contractor accepts, proposes another time or declines with a reason, and both talk in a thread. The
+municipality's staff can read along; they are not in the middle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from community.accounts.models import User
+from community.db import utcnow
+from community.errors import Conflict, DomainError, NotAllowed
+from community.extensions import db
+from community.i18n import _, format_datetime
+from community.maintenance import permissions
+from community.maintenance.models import (
+    OPEN_REQUEST_STATUSES,
+    TASK_LABELS,
+    ChangeRequest,
+    Facility,
+    Fixture,
+    RequestMessage,
+    RequestStatus,
+    TaskType,
+    Visit,
+    VisitStatus,
+)
+from community.maintenance.services import conflicts
+from community.maintenance.services.common import iso, space_admins, tell
+from community.maintenance.services.facilities import agreement_for
+from community.maintenance.services.plans import add_visit
+from community.spaces.models import Space
+from community.text import refuse_cpr
+
+#: A planned visit this long before the wanted time can answer a request.
+NEAR = timedelta(days=3)
+
+
+@dataclass
+class RequestInput:
+    facility: Facility
+    task: TaskType
+    wanted_before: datetime  # naive UTC
+    message: str = ""
+    fixture_id: int | None = None
+
+
+def _club_side(request: ChangeRequest) -> list[User]:
+    people = space_admins(request.space)
+    if request.created_by is not None:
+        people.append(request.created_by)
+    return people
+
+
+def _context(request: ChangeRequest) -> dict:
+    return {
+        "request_id": request.id,
+        "task": request.task.value,
+        "facility": request.facility.name,
+        "club": request.space.title,
+        "contractor": request.contractor.title,
+    }
+
+
+def create_request(club: Space, data: RequestInput, *, by: User) -> ChangeRequest:
+    if not permissions.can_book(by, club, data.facility):
+        raise NotAllowed(
+            _("%(club)s does not use %(facility)s.", club=club.title, facility=data.facility.name)
+        )
+    agreement = agreement_for(data.facility.id, data.task)
+    if agreement is None:
+        raise DomainError(
+            _(
+                "No contractor has an agreement for %(task)s at %(facility)s. Ask the municipality.",
+                task=str(TASK_LABELS[data.task]).lower(),
+                facility=data.facility.name,
+            ),
+            field="task",
+        )
+    if data.wanted_before <= utcnow():
+        raise DomainError(_("Choose a time in the future."), field="wanted_before")
+    refuse_cpr(data.message, field="message")
+    fixture_id = None
+    if data.fixture_id:
+        fixture = db.session.get(Fixture, data.fixture_id)
+        if fixture is not None and fixture.space_id == club.id:
+            fixture_id = fixture.id
+    request = ChangeRequest(
+        space_id=club.id,
+        facility_id=data.facility.id,
+        agreement_id=agreement.id,
+        contractor_space_id=agreement.contractor_space_id,
+        fixture_id=fixture_id,
+        task=data.task,
+        wanted_before=data.wanted_before,
+        message=data.message.strip(),
+        created_by_id=by.id,
+    )
+    db.session.add(request)
+    db.session.flush()
+    tell(
+        space_admins(agreement.contractor),
+        "maintenance.request_new",
+        skip=by,
+        when=iso(data.wanted_before),
+        **_context(request),
+    )
+    return request
+
+
+def nearby_visits(request: ChangeRequest) -> list[Visit]:
+    """The agreement's planned visits in the days before the wanted time (and just after it)."""
+    return list(
+        db.session.scalars(
+            sa.select(Visit)
+            .where(
+                Visit.agreement_id == request.agreement_id,
+                Visit.status == VisitStatus.PLANNED,
+                Visit.planned_at >= request.wanted_before - NEAR,
+                Visit.planned_at < request.wanted_before + timedelta(days=1),
+            )
+            .order_by(Visit.planned_at, Visit.id)
+            .options(selectinload(Visit.agreement), selectinload(Visit.facility))
+        )
+    )
+
+
+def suggested_time(request: ChangeRequest) -> datetime | None:
+    """A free slot before the wanted time, on the day of the nearest planned visit if there is one."""
+    visits = [v for v in nearby_visits(request) if v.planned_at < request.wanted_before]
+    around = visits[-1].planned_at if visits else request.wanted_before - timedelta(hours=3)
+    length = (visits[-1].ends_at - visits[-1].planned_at) if visits else timedelta(hours=1)
+    return conflicts.free_slot(
+        request.facility_id,
+        around=around,
+        length=length,
+        quiet_hours=request.agreement.quiet_hours_before,
+        not_after=request.wanted_before,
+    )
+
+
+def _schedule(request: ChangeRequest, at: datetime) -> Visit:
+    """The visit that answers the request, at ``at``: the nearest planned one moved there, or a new one."""
+    visit = (
+        request.visit if request.visit is not None and request.visit.status == VisitStatus.PLANNED else None
+    )
+    if visit is None:
+        candidates = [v for v in nearby_visits(request) if v.planned_at < request.wanted_before]
+        visit = candidates[-1] if candidates else None
+    if visit is None:
+        visit = add_visit(request.agreement, at=at)
+    else:
+        length = visit.ends_at - visit.planned_at
+        visit.planned_at, visit.ends_at = at, at + length
+    request.visit_id = visit.id
+    db.session.flush()
+    return visit
+
+
+def _answer(request: ChangeRequest, *, by: User) -> None:
+    if not permissions.can_answer_request(by, request):
+        if request.status not in OPEN_REQUEST_STATUSES:
+            raise Conflict(_("This request is already answered."))
+        raise NotAllowed(_("Only %(contractor)s answers this request.", contractor=request.contractor.title))
+
+
+def accept(request: ChangeRequest, *, by: User) -> ChangeRequest:
+    """Yes, before the wanted time: a planned visit in the days before answers it, or a new one is
+    planned in a free slot before the wanted time."""
+    _answer(request, by=by)
+    existing = [v for v in nearby_visits(request) if v.planned_at < request.wanted_before]
+    if existing:
+        request.visit_id = existing[-1].id
+    else:
+        at = suggested_time(request) or request.wanted_before - timedelta(hours=3)
+        _schedule(request, at)
+    request.status = RequestStatus.ACCEPTED
+    request.answered_at = utcnow()
+    db.session.flush()
+    tell(
+        _club_side(request),
+        "maintenance.request_answered",
+        skip=by,
+        status=request.status.value,
+        **_context(request),
+    )
+    return request
+
+
+def propose(request: ChangeRequest, *, at: datetime, note: str = "", by: User) -> tuple[ChangeRequest, list]:
+    """Another time: the visit that answers the request moves there (a new one if none is near), and
+    the club is told. Returns the request and any conflicts at the new time."""
+    _answer(request, by=by)
+    if at <= utcnow():
+        raise DomainError(_("Propose a time in the future."), field="at")
+    refuse_cpr(note, field="note")
+    visit = _schedule(request, at)
+    request.status = RequestStatus.PROPOSED
+    request.proposed_at = at
+    request.answered_at = utcnow()
+    text = _("Proposed time: %(when)s.", when=format_datetime(at, "short"))
+    if note.strip():
+        text = f"{text}\n\n{note.strip()}"
+    db.session.add(RequestMessage(request_id=request.id, author_id=by.id, body=text))
+    db.session.flush()
+    tell(
+        _club_side(request),
+        "maintenance.request_answered",
+        skip=by,
+        status=request.status.value,
+        when=iso(at),
+        **_context(request),
+    )
+    clashes = conflicts.find_clashes(
+        visit.planned_at - timedelta(hours=1), visit.ends_at + timedelta(hours=1), visit_ids=[visit.id]
+    )
+    conflicts.flag(clashes, by=by)
+    return request, clashes
+
+
+def decline(request: ChangeRequest, *, reason: str, by: User) -> ChangeRequest:
+    _answer(request, by=by)
+    if not reason.strip():
+        raise DomainError(_("Say why, so the club can plan around it."), field="reason")
+    refuse_cpr(reason, field="reason")
+    request.status = RequestStatus.DECLINED
+    request.reason = reason.strip()[:500]
+    request.answered_at = utcnow()
+    db.session.flush()
+    tell(
+        _club_side(request),
+        "maintenance.request_answered",
+        skip=by,
+        status=request.status.value,
+        **_context(request),
+    )
+    return request
+
+
+def accept_proposal(request: ChangeRequest, *, by: User) -> ChangeRequest:
+    if not permissions.can_accept_proposal(by, request):
+        raise NotAllowed(_("Only the club accepts the proposed time."))
+    request.status = RequestStatus.ACCEPTED
+    db.session.add(
+        RequestMessage(request_id=request.id, author_id=by.id, body=_("The proposed time suits us."))
+    )
+    db.session.flush()
+    tell(
+        space_admins(request.contractor),
+        "maintenance.request_answered",
+        skip=by,
+        status=request.status.value,
+        **_context(request),
+    )
+    return request
+
+
+def add_message(request: ChangeRequest, *, body: str, by: User) -> RequestMessage:
+    if not permissions.can_write_in_request(by, request):
+        raise NotAllowed(_("Only the club and the contractor write here."))
+    if not body.strip():
+        raise DomainError(_("Write a message."), field="body")
+    refuse_cpr(body, field="body")
+    message = RequestMessage(request_id=request.id, author_id=by.id, body=body.strip())
+    db.session.add(message)
+    request.updated_at = utcnow()
+    db.session.flush()
+    people = space_admins(request.contractor) + _club_side(request)
+    tell(people, "maintenance.request_message", skip=by, name=by.display_name, **_context(request))
+    return message
+
+
+def messages(request: ChangeRequest) -> list[RequestMessage]:
+    return list(
+        db.session.scalars(
+            sa.select(RequestMessage)
+            .where(RequestMessage.request_id == request.id)
+            .order_by(RequestMessage.created_at, RequestMessage.id)
+            .options(selectinload(RequestMessage.author))
+        )
+    )
+
+
+def _listed(query: sa.Select, limit: int) -> list[ChangeRequest]:
+    return list(
+        db.session.scalars(
+            query.order_by(ChangeRequest.created_at.desc(), ChangeRequest.id.desc())
+            .limit(limit)
+            .options(
+                selectinload(ChangeRequest.facility),
+                selectinload(ChangeRequest.space),
+                selectinload(ChangeRequest.contractor),
+            )
+        )
+    )
+
+
+def requests_of_club(club: Space, *, limit: int = 50) -> list[ChangeRequest]:
+    return _listed(sa.select(ChangeRequest).where(ChangeRequest.space_id == club.id), limit)
+
+
+def requests_to_contractor(contractor: Space, *, limit: int = 50) -> list[ChangeRequest]:
+    return _listed(sa.select(ChangeRequest).where(ChangeRequest.contractor_space_id == contractor.id), limit)
+
+
+def open_requests(municipality_id: int, *, limit: int = 200) -> list[ChangeRequest]:
+    """Open requests of the municipality's facilities, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ChangeRequest)
+            .join(Facility, Facility.id == ChangeRequest.facility_id)
+            .where(
+                Facility.municipality_id == municipality_id, ChangeRequest.status.in_(OPEN_REQUEST_STATUSES)
+            )
+            .order_by(ChangeRequest.created_at, ChangeRequest.id)
+            .limit(limit)
+            .options(
+                selectinload(ChangeRequest.facility),
+                selectinload(ChangeRequest.space),
+                selectinload(ChangeRequest.contractor),
+            )
+        )
+    )

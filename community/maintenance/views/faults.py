@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from community import geo
+from community.errors import DomainError
+from community.extensions import db
+from community.i18n import _
+from community.maintenance import bp, permissions
+from community.maintenance.forms import FaultForm, FaultUpdateForm
+from community.maintenance.models import FAULT_STATUS_LABELS, FaultCategory, FaultReport, FaultStatus
+from community.maintenance.services import faults as service
+from community.maintenance.services.facilities import facilities_of
+from community.maintenance.views.common import attach_error, municipality
+from community.permissions import require
+
+
+@bp.get("/maintenance/faults/")
+def faults():
+    """Every fault report and its public status, on a map and in a table; anyone may look."""
+    place = municipality()
+    wanted = request.args.get("status")
+    status = FaultStatus(wanted) if wanted in FaultStatus._value2member_map_ else None
+    items = service.public_reports(place.id, status=status)
+    points = [
+        {
+            "lat": r.latitude,
+            "lon": r.longitude,
+            "title": f"{r.category_label}: {r.where}",
+            "kind": r.status_label,
+            "url": url_for("maintenance.fault", report_id=r.id),
+        }
+        for r in items
+    ]
+    return render_template(
+        "maintenance/faults.html",
+        items=items,
+        points=points,
+        centre=(place.latitude, place.longitude),
+        tile_url=current_app.config.get("TILE_URL") or "",
+        status=status,
+        statuses=FAULT_STATUS_LABELS,
+        can_report=permissions.can_report_fault(current_user),
+    )
+
+
+def _report_input(form: FaultForm, facilities) -> service.FaultInput | None:
+    facility = None
+    if (form.facility_id.data or "").isdigit():
+        facility = next((f for f in facilities if f.id == int(form.facility_id.data)), None)
+    lat = float(form.latitude.data) if form.latitude.data is not None else None
+    lon = float(form.longitude.data) if form.longitude.data is not None else None
+    label = ""
+    if facility is None and (lat is None or lon is None) and form.place.data:
+        try:
+            found = geo.resolve(form.place.data)
+        except DomainError as exc:
+            form.place.errors.append(str(exc))
+            return None
+        lat, lon, label = found.lat, found.lon, found.label
+    elif facility is None and lat is not None and lon is not None:
+        label = form.place.data or _("Point on the map")
+    return service.FaultInput(
+        category=FaultCategory(form.category.data),
+        description=form.description.data or "",
+        facility=facility,
+        latitude=lat,
+        longitude=lon,
+        place_label=label,
+        photo=request.files.get(form.photo.name),
+    )
+
+
+@bp.route("/maintenance/faults/new", methods=["GET", "POST"])
+@login_required
+def fault_new():
+    place = municipality()
+    require(permissions.can_report_fault(current_user))
+    facilities = facilities_of(place.id)
+    form = FaultForm()
+    form.facility_id.choices = [("", _("No facility: I give the place below"))] + [
+        (str(f.id), f"{f.name} ({f.kind_label})") for f in facilities
+    ]
+    if request.method == "GET" and (request.args.get("facility") or "").isdigit():
+        form.facility_id.data = request.args["facility"]
+    similar = []
+    if form.validate_on_submit() and (data := _report_input(form, facilities)) is not None:
+        try:
+            lat, lon, _label = service._point(data)
+            if form.confirmed.data != "1":
+                similar = service.nearby(
+                    place.id,
+                    data.category,
+                    lat=lat,
+                    lon=lon,
+                    facility_id=data.facility.id if data.facility else None,
+                )
+            if not similar:
+                report = service.report_fault(place, data, by=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc, "description")
+        else:
+            if not similar:
+                db.session.commit()
+                flash(_("Thank you. Your report is sent, and you follow it."), "success")
+                return redirect(url_for("maintenance.fault", report_id=report.id))
+            form.confirmed.data = "1"
+    return render_template(
+        "maintenance/fault_new.html",
+        form=form,
+        similar=similar,
+        places=geo.place_labels(),
+        action_form=FlaskForm(),
+    ), 400 if form.errors else 200
+
+
+def _report(report_id: int) -> FaultReport:
+    found = db.session.get(FaultReport, report_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _page(found: FaultReport, *, form=None, status=200):
+    return render_template(
+        "maintenance/fault.html",
+        report=found,
+        updates=service.updates(found),
+        following=service.is_following(found, current_user),
+        can_follow=permissions.can_follow_fault(current_user, found),
+        can_handle=permissions.can_handle_fault(current_user, found),
+        form=form or FaultUpdateForm(formdata=None),
+        action_form=FlaskForm(),
+        age=service.age_days(found.created_at),
+    ), status
+
+
+@bp.get("/maintenance/faults/<int:report_id>")
+def fault(report_id: int):
+    return _page(_report(report_id))
+
+
+@bp.post("/maintenance/faults/<int:report_id>/follow")
+@login_required
+def fault_follow(report_id: int):
+    found = _report(report_id)
+    require(permissions.can_follow_fault(current_user, found))
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    service.follow(found, current_user)
+    db.session.commit()
+    flash(_("You follow this report and will be told when it changes."), "success")
+    return redirect(url_for("maintenance.fault", report_id=found.id))
+
+
+@bp.post("/maintenance/faults/<int:report_id>/unfollow")
+@login_required
+def fault_unfollow(report_id: int):
+    found = _report(report_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    service.unfollow(found, current_user)
+    db.session.commit()
+    flash(_("You no longer follow this report."), "info")
+    return redirect(url_for("maintenance.fault", report_id=found.id))
+
+
+@bp.post("/maintenance/faults/<int:report_id>/update")
+@login_required
+def fault_update(report_id: int):
+    found = _report(report_id)
+    require(permissions.can_handle_fault(current_user, found))
+    form = FaultUpdateForm()
+    if form.validate_on_submit():
+        value = form.status.data
+        try:
+            service.update(
+                found,
+                by=current_user,
+                status=FaultStatus(value) if value in FaultStatus._value2member_map_ else None,
+                note=form.note.data or "",
+                responsible_instead=form.responsible_instead.data or "",
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc, "note")
+        else:
+            db.session.commit()
+            flash(_("The report is updated, and its followers are told."), "success")
+            return redirect(url_for("maintenance.fault", report_id=found.id))
+    return _page(found, form=form, status=400)
