@@ -136,7 +136,7 @@ def seed_demo() -> Municipality:
     add(made["groenne-omraader"], users["klub@example.org"])
     add(made["groenne-omraader"], users["kommune@example.org"], official=Official.STAFF)
     add(made["digital-hjaelp"], users["kommune@example.org"], role=Role.ADMIN, official=Official.STAFF)
-    add(made["digital-hjaelp"], users["frivillig@example.org"], role=Role.MODERATOR)
+    add(made["digital-hjaelp"], users["frivillig@example.org"])
     add(made["digital-hjaelp"], users["senior@example.org"])
     db.session.flush()
     signals.demo_seeded.send(municipality, users=users, spaces=made)
