@@ -243,3 +243,19 @@ def add_place(
     db.session.add(place)
     db.session.flush()
     return place
+
+
+def approx_km_sql(lat_col, lon_col, lat: float, lon: float):
+    """Squared equirectangular distance (in km²) as a SQL expression: plain arithmetic that SQLite and
+    PostgreSQL both evaluate, good for ordering candidates inside a bounding box before the exact
+    geodesic distance is computed for the few that are shown."""
+    kx = EARTH_KM_PER_DEGREE * math.cos(math.radians(lat))
+    dy = (lat_col - lat) * EARTH_KM_PER_DEGREE
+    dx = (lon_col - lon) * kx
+    return dy * dy + dx * dx
+
+
+def approx_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The equirectangular distance: within half a percent of the geodesic at the scale of a municipality."""
+    kx = EARTH_KM_PER_DEGREE * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot((lat2 - lat1) * EARTH_KM_PER_DEGREE, (lon2 - lon1) * kx)

@@ -100,6 +100,7 @@ class Post(SpaceScopedMixin, db.Model):
         sa.Index("ix_post_space_created", "space_id", "created_at", "id"),
         sa.Index("ix_post_space_activity", "space_id", "last_activity_at", "id"),
         sa.Index("ix_post_help_geo", "help_status", "latitude", "longitude"),
+        sa.Index("ix_post_space_pinned", "space_id", "pinned", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

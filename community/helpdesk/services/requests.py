@@ -15,7 +15,7 @@ from community.accounts.models import User
 from community.db import utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
-from community.geo import Place, bounding_box, distance_km
+from community.geo import Place, approx_km, bounding_box, distance_km
 from community.helpdesk import permissions
 from community.helpdesk.models import (
     HelpRequest,
@@ -158,27 +158,32 @@ def _request_language(request: HelpRequest) -> str:
     return "da"
 
 
-def _loads(profile_ids: list[int]) -> dict[int, int]:
-    if not profile_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Match.volunteer_id, sa.func.count(Match.id))
-        .join(HelpRequest, HelpRequest.id == Match.request_id)
-        .where(
-            Match.volunteer_id.in_(profile_ids),
-            HelpRequest.status.in_([RequestStatus.MATCHED, RequestStatus.SCHEDULED]),
-        )
-        .group_by(Match.volunteer_id)
-    )
-    return {vid: n for vid, n in rows}
-
-
 def rank_volunteers(request: HelpRequest, *, limit: int = 10) -> list[Candidate]:
     """Volunteers for ``request``, best first: those who coach the topic in the way asked, within their
-    own distance (home visits: vetted only), preferring the person's language and fewer open tasks."""
+    own distance (home visits: vetted only), preferring the person's language and fewer open tasks.
+
+    Light rows first (no objects for thousands of volunteers): a bounding box as wide as the largest
+    radius any volunteer gives, an equirectangular estimate against each one's own radius, the load
+    counted in the same query; objects and the geodesic distance only for the ones returned."""
+    load = (
+        sa.select(Match.volunteer_id, sa.func.count(Match.id).label("n"))
+        .join(HelpRequest, HelpRequest.id == Match.request_id)
+        .where(HelpRequest.status.in_([RequestStatus.MATCHED, RequestStatus.SCHEDULED]))
+        .group_by(Match.volunteer_id)
+        .subquery()
+    )
     query = (
-        sa.select(VolunteerProfile)
+        sa.select(
+            VolunteerProfile.id,
+            VolunteerProfile.latitude,
+            VolunteerProfile.longitude,
+            VolunteerProfile.radius_km,
+            VolunteerProfile.modes,
+            VolunteerProfile.languages,
+            sa.func.coalesce(load.c.n, 0),
+        )
         .join(volunteer_topic, volunteer_topic.c.volunteer_id == VolunteerProfile.id)
+        .outerjoin(load, load.c.volunteer_id == VolunteerProfile.id)
         .where(
             volunteer_topic.c.topic_id == request.topic_id,
             VolunteerProfile.paused.is_(False),
@@ -188,32 +193,57 @@ def rank_volunteers(request: HelpRequest, *, limit: int = 10) -> list[Candidate]
     )
     located = request.mode in LOCATED and request.latitude is not None
     if located:
-        lat0, lat1, lon0, lon1 = bounding_box(request.latitude, request.longitude, MAX_RADIUS_KM)  # type: ignore[arg-type]
+        widest = (
+            db.session.scalar(
+                sa.select(sa.func.max(VolunteerProfile.radius_km)).where(
+                    VolunteerProfile.municipality_id == request.municipality_id
+                )
+            )
+            or 0.0
+        )
+        lat0, lat1, lon0, lon1 = bounding_box(request.latitude, request.longitude, min(widest, MAX_RADIUS_KM))  # type: ignore[arg-type]
         query = query.where(
             VolunteerProfile.latitude.between(lat0, lat1), VolunteerProfile.longitude.between(lon0, lon1)
         )
     if request.mode == Mode.HOME:
         query = query.where(VolunteerProfile.vetted_at.is_not(None))
-    profiles = [p for p in db.session.scalars(query) if request.mode.value in (p.modes or [])]
-    loads = _loads([p.id for p in profiles])
     language = _request_language(request)
-    found = []
-    for profile in profiles:
+    scored = []
+    for profile_id, lat, lon, radius, modes, languages, carrying in db.session.execute(query):
+        if request.mode.value not in (modes or []):
+            continue
         km = None
-        if located and profile.latitude is not None:
-            km = distance_km(request.latitude, request.longitude, profile.latitude, profile.longitude)  # type: ignore[arg-type]
-            if km > profile.radius_km:
+        if located and lat is not None:
+            km = approx_km(request.latitude, request.longitude, lat, lon)  # type: ignore[arg-type]
+            if km > radius:
                 continue
-        found.append(Candidate(profile, km, language in (profile.languages or []), loads.get(profile.id, 0)))
-    found.sort(key=lambda c: c.sort_key)
-    best = found[:limit]
-    users = {
-        u.id: u
-        for u in db.session.scalars(sa.select(User).where(User.id.in_([c.profile.user_id for c in best])))
+        scored.append(
+            (
+                language not in (languages or []),
+                carrying,
+                km if km is not None else 0.0,
+                profile_id,
+                language in (languages or []),
+                km,
+            )
+        )
+    scored.sort()
+    best = scored[:limit]
+    profiles = {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(VolunteerProfile)
+            .where(VolunteerProfile.id.in_([row[3] for row in best]))
+            .options(selectinload(VolunteerProfile.user))
+        )
     }
-    for c in best:  # loaded together, not one by one
-        c.profile.user = users[c.profile.user_id]
-    return best
+    found = []
+    for _lang, carrying, _key, profile_id, speaks, km in best:
+        profile = profiles[profile_id]
+        if km is not None:
+            km = distance_km(request.latitude, request.longitude, profile.latitude, profile.longitude)  # type: ignore[arg-type]
+        found.append(Candidate(profile, km, speaks, carrying))
+    return found
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from community.accounts.models import User
 from community.db import utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
-from community.geo import bounding_box, distance_km
+from community.geo import approx_km_sql, bounding_box, distance_km
 from community.i18n import _
 from community.notifications.services import notify
 from community.spaces.models import Membership, MembershipStatus, Space, Visibility
@@ -122,11 +122,11 @@ def nearby(
     category: HelpCategory | None = None,
     limit: int = 50,
 ) -> list[NearbyHelp]:
-    """Open help posts within ``radius_km``, nearest first: an indexed bounding box first, then the
-    exact geodesic distance on what is left."""
+    """Open help posts within ``radius_km``, nearest first: an indexed bounding box, then the nearest
+    few ordered in SQL by an equirectangular estimate, then the exact geodesic distance for those."""
     radius_km = min(max(radius_km, 0.5), MAX_RADIUS_KM)
     lat0, lat1, lon0, lon1 = bounding_box(lat, lon, radius_km)
-    query = sa.select(Post).where(
+    query = sa.select(Post.id, Post.latitude, Post.longitude).where(
         Post.help_status.in_([HelpStatus.OPEN, HelpStatus.OFFERED]),
         Post.latitude.between(lat0, lat1),
         Post.longitude.between(lon0, lon1),
@@ -136,19 +136,25 @@ def nearby(
         query = query.where(Post.kind == kind)
     if category is not None:
         query = query.where(Post.help_category == category)
-    found = []
+    nearest = db.session.execute(
+        query.order_by(approx_km_sql(Post.latitude, Post.longitude, lat, lon), Post.id.desc()).limit(
+            limit * 2
+        )
+    ).all()
+    distances = {}
+    for post_id, post_lat, post_lon in nearest:
+        km = distance_km(lat, lon, post_lat, post_lon)
+        if km <= radius_km:
+            distances[post_id] = km
+    chosen = sorted(distances, key=lambda i: (distances[i], -i))[:limit]
     loads = (
         selectinload(Post.author),
         selectinload(Post.space),
         selectinload(Post.tags),
         selectinload(Post.images),
     )
-    for post in db.session.scalars(query.options(*loads)):
-        km = distance_km(lat, lon, post.latitude, post.longitude)  # type: ignore[arg-type]
-        if km <= radius_km:
-            found.append(NearbyHelp(post, km))
-    found.sort(key=lambda n: (n.distance_km, -n.post.id))
-    return found[:limit]
+    posts = {p.id: p for p in db.session.scalars(sa.select(Post).where(Post.id.in_(chosen)).options(*loads))}
+    return [NearbyHelp(posts[i], distances[i]) for i in chosen if i in posts]
 
 
 # --- alerts ----------------------------------------------------------------------------------------
