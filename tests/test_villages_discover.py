@@ -142,12 +142,27 @@ def test_a_members_only_space_leaks_nothing(client, login, make_space, make_user
 
 
 def test_search_and_nearest_help_cost_a_fixed_number_of_queries(client, login, village, query_counter):
+    from community import geo
+    from community.spaces import services as space_services
     from community.villages.models import HelpCategory
+
+    others = [
+        space_services.create_space(
+            village.space.municipality,
+            kind=village.space.kind,
+            name=f"Landsby {n}",
+            place=geo.resolve("Stilling"),
+            by=None,
+        )
+        for n in range(3)
+    ]
+    for other in others:
+        space_services.add_member(other, village.jens)
 
     def add(n):
         for i in range(n):
             _post(
-                village.space,
+                [village.space, *others][i % 4],
                 village.jens,
                 f"Græsslåning {i}",
                 "Hjælp med græsset",

@@ -126,7 +126,7 @@ def search(query: str, space_ids: list[int] | sa.Select, *, limit: int = 20, off
         for p in db.session.scalars(
             sa.select(Post)
             .where(Post.id.in_(ids))
-            .options(selectinload(Post.author), selectinload(Post.tags))
+            .options(selectinload(Post.author), selectinload(Post.tags), selectinload(Post.space))
         )
     }
     wanted = set(words)
