@@ -319,7 +319,8 @@ def member_counts(space_ids: list[int]) -> dict[int, int]:
 # --- memberships -----------------------------------------------------------------------------------
 
 
-def _admins(space: Space) -> list[User]:
+def space_admins(space: Space) -> list[User]:
+    """The active admins of ``space``: who is told about requests to join and the like."""
     return list(
         db.session.scalars(
             sa.select(User)
@@ -362,7 +363,7 @@ def join_space(space: Space, user: User, *, message: str | None = None) -> Membe
     if status == MembershipStatus.ACTIVE:
         signals.member_joined.send(membership)
     else:
-        for admin in _admins(space):
+        for admin in space_admins(space):
             notify(
                 admin,
                 "membership.requested",

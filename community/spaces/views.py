@@ -249,15 +249,7 @@ def settings():
             services.update_space(
                 space,
                 by=current_user,
-                name=form.name.data,
-                description=form.description.data or "",
-                display_name=form.display_name.data,
-                primary_color=form.primary_color.data,
-                show_provider=form.show_provider.data,
-                logo=form.logo.data or None,
-                header_image=form.header_image.data or None,
-                remove_logo=form.remove_logo.data,
-                remove_header=form.remove_header.data,
+                **form.theme_values(),
             )
         except DomainError as exc:
             db.session.rollback()

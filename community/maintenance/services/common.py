@@ -9,22 +9,6 @@ import sqlalchemy as sa
 from community.accounts.models import User
 from community.extensions import db
 from community.notifications.services import notify
-from community.spaces.models import Membership, MembershipStatus, Role, Space
-
-
-def space_admins(space: Space) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.space_id == space.id,
-                Membership.role == Role.ADMIN,
-                Membership.status == MembershipStatus.ACTIVE,
-            )
-            .order_by(User.id)
-        )
-    )
 
 
 def municipality_staff(municipality_id: int) -> list[User]:

@@ -351,8 +351,9 @@ def flag(clashes: list[Clash], *, by=None) -> int:
     suggested slot; at most a few per action, so one import does not flood anyone. Returns how many
     conflicts were flagged."""
     from community.maintenance.models import Facility
-    from community.maintenance.services.common import iso, space_admins, tell
+    from community.maintenance.services.common import iso, tell
     from community.spaces.models import Space
+    from community.spaces.services import space_admins
 
     for clash in clashes[:MAX_FLAGS]:
         facility = db.session.get(Facility, clash.facility_id)

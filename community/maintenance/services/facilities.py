@@ -25,8 +25,9 @@ from community.maintenance.models import (
     FaultCategory,
     TaskType,
 )
-from community.maintenance.services.common import iso, space_admins, tell
+from community.maintenance.services.common import iso, tell
 from community.spaces.models import Municipality, Space, SpaceKind
+from community.spaces.services import space_admins
 
 
 @dataclass

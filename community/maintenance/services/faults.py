@@ -28,9 +28,10 @@ from community.maintenance.models import (
     FaultStatus,
     FaultUpdate,
 )
-from community.maintenance.services.common import municipality_staff, space_admins, tell
+from community.maintenance.services.common import municipality_staff, tell
 from community.media import save_image_sizes
 from community.spaces.models import Municipality
+from community.spaces.services import space_admins
 from community.text import refuse_cpr, render_markdown
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024

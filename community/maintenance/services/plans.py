@@ -25,9 +25,10 @@ from community.maintenance.models import (
     VisitStatus,
 )
 from community.maintenance.services import conflicts, recurrence
-from community.maintenance.services.common import space_admins, tell
+from community.maintenance.services.common import tell
 from community.media import save_image
 from community.spaces.models import Space
+from community.spaces.services import space_admins
 from community.text import refuse_cpr
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024

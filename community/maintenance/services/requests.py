@@ -29,10 +29,11 @@ from community.maintenance.models import (
     VisitStatus,
 )
 from community.maintenance.services import conflicts
-from community.maintenance.services.common import iso, space_admins, tell
+from community.maintenance.services.common import iso, tell
 from community.maintenance.services.facilities import agreement_for
 from community.maintenance.services.plans import add_visit
 from community.spaces.models import Space
+from community.spaces.services import space_admins
 from community.text import refuse_cpr
 
 #: A planned visit this long before the wanted time can answer a request.
