@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import has_request_context, request
+from flask import flash, has_request_context, request
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
@@ -111,6 +111,13 @@ def small_int(value: object) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+def flash_errors(form: FlaskForm) -> None:
+    """Shows a form's field errors as flash messages, for small forms that redirect back to a page."""
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "error")
+
+
 def choices(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
@@ -151,6 +158,7 @@ __all__ = [
     "Required",
     "choices",
     "email_field",
+    "flash_errors",
     "length",
     "small_int",
     "strip",

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import NoReturn
 
 from flask import abort
-from flask_login import current_user
 
 
 def deny(*, hide: bool = False) -> NoReturn:
@@ -20,8 +19,3 @@ def require(allowed: bool, *, hide: bool = False) -> None:
     """Abort with 403 unless ``allowed``; with ``hide=True`` a 404, so existence is not leaked."""
     if not allowed:
         deny(hide=hide)
-
-
-def require_login() -> None:
-    if not current_user.is_authenticated:
-        abort(401)

@@ -159,7 +159,3 @@ def can_handle_fault(user: User | None, report: FaultReport) -> bool:
         return True
     routed = report.routed_to
     return routed is not None and can_act_for_contractor(user, routed)
-
-
-def can_see_reporter(user: User | None, report: FaultReport) -> bool:
-    return can_handle_fault(user, report)

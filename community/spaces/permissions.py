@@ -109,10 +109,6 @@ def can_edit_space(user: User | None, space: Space) -> bool:
     return can_manage_members(user, space)
 
 
-def can_archive_space(user: User | None, space: Space) -> bool:
-    return is_staff_for(user, space)
-
-
 def can_contribute(user: User | None, space: Space) -> bool:
     """Post, comment, react: active members of a space that is not archived."""
     return not space.is_archived and is_member(user, space)

@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 from community import geo
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import flash_errors
 from community.i18n import _
 from community.permissions import require
 from community.spaces import bp, permissions, services
@@ -101,8 +102,7 @@ def join():
                     "success",
                 )
     else:
-        for error in form.message.errors:
-            flash(error, "error")
+        flash_errors(form)
     return redirect(url_for("spaces.front"))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from community.accounts.models import User
-from community.spaces.models import Official, Role, Space
+from community.spaces.models import Role, Space
 from community.spaces.permissions import (
     can_contribute,
     can_view_space,
@@ -87,7 +87,3 @@ def can_pin(user: User | None, space: Space) -> bool:
 def can_take_part(user: User | None, post: Post, space: Space) -> bool:
     """RSVP to an event, vote in a poll: members of a space that is not archived."""
     return can_contribute(user, space)
-
-
-def official_badge(user_id: int, badges: dict[int, Official | None]) -> Official | None:
-    return badges.get(user_id)

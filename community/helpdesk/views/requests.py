@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from community import geo
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import flash_errors
 from community.helpdesk import bp, permissions
 from community.helpdesk.forms import CONSENT_TEXT, DoneForm, RequestForm, ScheduleForm
 from community.helpdesk.models import HelpRequest, Mode
@@ -149,9 +150,7 @@ def schedule(request_id: int):
 def done(request_id: int):
     form = DoneForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        flash_errors(form)
         return redirect(url_for("helpdesk.request_detail", request_id=request_id))
     return _act(
         request_id,

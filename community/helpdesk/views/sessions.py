@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from community import geo
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import flash_errors
 from community.helpdesk import bp, permissions
 from community.helpdesk.forms import BookingForm, SessionForm
 from community.helpdesk.models import Booking, DropInSession
@@ -81,9 +82,7 @@ def book(session_id: int):
             else:
                 flash(_("A seat is booked for %(name)s.", name=booking.attendee), "success")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        flash_errors(form)
     return redirect(url_for("helpdesk.session_detail", session_id=found.id))
 
 

@@ -129,18 +129,3 @@ def compliance_csv(rows: list[Compliance], header: list[str]) -> str:
     for r in rows:
         writer.writerow([r.contractor, r.month, r.due, r.on_time, r.share])
     return out.getvalue()
-
-
-def overdue_count(municipality_id: int) -> int:
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Visit.id))
-            .join(Facility, Facility.id == Visit.facility_id)
-            .where(
-                Facility.municipality_id == municipality_id,
-                Visit.status == VisitStatus.PLANNED,
-                Visit.ends_at < utcnow() - GRACE,
-            )
-        )
-        or 0
-    )

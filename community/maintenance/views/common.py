@@ -23,14 +23,6 @@ def attach_error(form: Any, exc: DomainError, default: str) -> None:
     getattr(form, field).errors.append(str(exc))
 
 
-def flash_errors(form: Any) -> None:
-    from flask import flash
-
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "error")
-
-
 def municipality() -> Municipality:
     """The municipality whose pages these are: the staff member's own, else the default one."""
     if current_user.is_authenticated and current_user.staff_municipality_id:

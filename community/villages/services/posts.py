@@ -284,19 +284,6 @@ def pinned_posts(space: Space, *, limit: int = 5) -> list[Post]:
     )
 
 
-def space_tags(space: Space, *, limit: int = 30) -> list[tuple[str, int]]:
-    """The space's tags in use, most used first."""
-    rows = db.session.execute(
-        sa.select(Tag.name, sa.func.count(post_tag.c.post_id).label("n"))
-        .join(post_tag, post_tag.c.tag_id == Tag.id)
-        .where(Tag.space_id == space.id)
-        .group_by(Tag.name)
-        .order_by(sa.desc("n"), Tag.name)
-        .limit(limit)
-    )
-    return [(name, n) for name, n in rows]
-
-
 def posts_by(user: User, space_ids: sa.Select, *, limit: int = 10) -> list[Post]:
     return list(
         db.session.scalars(

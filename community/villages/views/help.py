@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from community.accounts.models import User
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import flash_errors
 from community.i18n import _
 from community.spaces.permissions import can_contribute
 from community.villages import bp
@@ -129,9 +130,7 @@ def help_alert():
             db.session.commit()
             flash(_("We will tell you about new help requests near you."), "success")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        flash_errors(form)
     return redirect(url_for("villages.help_nearby", _anchor="alert"))
 
 

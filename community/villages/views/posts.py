@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from community import geo
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import small_int
+from community.forms import flash_errors, small_int
 from community.i18n import _, to_local
 from community.notifications.mail import external_url
 from community.permissions import require
@@ -231,9 +231,7 @@ def comment(post_id: int):
             db.session.commit()
             return redirect(_detail_url(post, f"comment-{new.id}"))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        flash_errors(form)
     return redirect(_detail_url(post, "comment-form"))
 
 
@@ -364,9 +362,7 @@ def respond(post_id: int):
             flash(_("Your message is sent. Continue the conversation here."), "success")
             return redirect(url_for("villages.conversation", conversation_id=conversation.id))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        flash_errors(form)
     return redirect(_detail_url(post, "help"))
 
 
