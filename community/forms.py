@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -9,12 +10,24 @@ from flask import flash, has_request_context, request
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
-from wtforms import DecimalField, Field, SelectMultipleField, StringField
+from wtforms import (
+    DecimalField,
+    EmailField,
+    Field,
+    FieldList,
+    FormField,
+    HiddenField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields import FileField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from community import textguard
+from community.errors import DomainError
 from community.i18n import _, _l
 
 #: WTForms' own messages that our fields can produce. WTForms has no Danish catalog, so they are
@@ -61,6 +74,46 @@ class Form(FlaskForm):
             accepts_files = {f.name for f in form if isinstance(f, FileField)}
             files = MultiDict([(k, v) for k, v in request.files.items(multi=True) if k in accepts_files])
             return CombinedMultiDict([files, text])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """WTForms' validation, then the text guard over every text a person typed (see
+        ``community.textguard``): the message lands on the field, before any service runs."""
+        valid = super().validate(extra_validators)
+        for field in user_text_fields(self):
+            if field.errors or not isinstance(field.data, str):
+                continue
+            try:
+                textguard.check_text(field.data, field=field.short_name)
+            except DomainError as exc:
+                field.errors = [*field.errors, str(exc)]
+                valid = False
+        return valid
+
+
+class NotUserText:
+    """Marks a text field whose value the machine reads, not people (a token, a colour, a host name):
+    the text guard leaves it alone."""
+
+    field_flags = {"not_user_text": True}
+
+    def __call__(self, _form: FlaskForm, _field: Field) -> None:
+        return None
+
+
+def user_text_fields(form: Any) -> Iterator[Field]:
+    """The fields of ``form`` (nested lists and sub-forms included) in which people write text."""
+    for field in form:
+        if isinstance(field, FieldList):
+            yield from user_text_fields(field)
+        elif isinstance(field, FormField):
+            yield from user_text_fields(field.form)
+        elif (
+            isinstance(field, StringField)
+            and not isinstance(field, PasswordField | HiddenField | EmailField)
+            and not getattr(field.flags, "not_user_text", False)
+            and not any(isinstance(v, Email) for v in field.validators)
+        ):
+            yield field
 
 
 class Required(DataRequired):
@@ -153,6 +206,7 @@ __all__ = [
     "Form",
     "MultiCheckboxField",
     "NoControlCharacters",
+    "NotUserText",
     "NumberField",
     "Optional",
     "Required",

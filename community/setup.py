@@ -59,6 +59,9 @@ def configure_database(app: Flask) -> None:
             tune_sqlite(db.engine)
     # Import every model so metadata (and Alembic) knows the whole schema.
     import community.models  # noqa: F401
+    from community import textguard
+
+    textguard.install()  # every text people write is checked when it is flushed
 
 
 def configure_extensions(app: Flask) -> None:

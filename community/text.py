@@ -4,6 +4,7 @@ a Danish personal identity number never belongs in anything written on the platf
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from functools import cache
 
@@ -55,7 +56,33 @@ def plain_excerpt(source: str, length: int = 220) -> str:
     return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
-CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})[- ]?(\d{4})(?![\d-])")
+# --- personal data that never belongs in anything written on the platform -------------------------
+
+#: Characters that hide inside a number without showing: zero-width spaces and joiners, the word joiner,
+#: the byte-order mark, the soft hyphen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\ufeff\u00ad"))
+#: Every dash people (and word processors) type between digits, as a plain hyphen.
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+
+
+def _normalize(text: str) -> str:
+    """Text as the guard reads it: compatibility forms folded (full-width digits, odd spaces), invisible
+    characters dropped, every dash a hyphen."""
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_DASHES)
+
+
+_D = r"(\d{2})"
+#: DDMMYY, then the four digits: right after it, or after a hyphen or slash with spaces around it, or
+#: after a plain space.
+_CPR_COMPACT = re.compile(rf"(?<!\d){_D}{_D}{_D}(?:\s*[-/]\s*|\s?)(\d{{4}})(?!\d)")
+#: DD.MM.YY, DD MM YY or DD-MM-YY, then a hyphen or slash and the four digits. A plain space before the
+#: four digits is left out here: "10.12.26 1400" is a date and a time.
+_CPR_SPACED = re.compile(rf"(?<!\d){_D}[ .-]{_D}[ .-]{_D}\s*[-/]\s*(\d{{4}})(?!\d)")
+#: After the word CPR (or "personnummer") anything goes between the groups.
+_CPR_NAMED = re.compile(
+    rf"(?:cpr|personnummer|personnr|personal\s+number)[^\d]{{0,12}}{_D}\W{{0,3}}{_D}\W{{0,3}}{_D}\W{{0,3}}(\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
 
 
 def _plausible_date(day: int, month: int, year2: int) -> bool:
@@ -69,21 +96,71 @@ def _plausible_date(day: int, month: int, year2: int) -> bool:
 
 
 def find_cpr(text: str) -> str | None:
-    """The first thing in ``text`` that looks like a CPR number (DDMMYY-XXXX, with or without the dash,
-    with a date that exists), or None."""
-    for match in CPR.finditer(text or ""):
-        day, month, year = (int(g) for g in match.groups()[:3])
-        if _plausible_date(day, month, year):
-            return match.group(0)
+    """The first thing in ``text`` that looks like a CPR number (a date that exists and four digits,
+    written in any of the ways people write them), or None."""
+    if not text:
+        return None
+    normalized = _normalize(text)
+    for pattern in (_CPR_COMPACT, _CPR_SPACED, _CPR_NAMED):
+        for match in pattern.finditer(normalized):
+            day, month, year = (int(g) for g in match.groups()[:3])
+            if _plausible_date(day, month, year):
+                return match.group(0)
+    return None
+
+
+#: "My password is …", "min kode er …": a secret followed by something with a digit or a sign in it
+#: (so "my password is forgotten" is fine, "min adgangskode er Sommer2024" is not).
+_SECRET = re.compile(
+    r"(?:\b(?:adgangskode(?:n)?|kodeord(?:et)?|password(?:et)?|passcode)"
+    r"|\b(?:min|mit|my|din|dit|your)\s+(?:pin-?kode(?:n)?|kode(?:n)?|code|pin))"
+    r"\s*(?:er|is|:|=|lyder\s+på)\s*[\"'“„]?(?=\S*[\d!#$%&*+?@])\S{3,}",
+    re.IGNORECASE,
+)
+#: A six-digit MitID code near the word MitID.
+_MITID_CODE = re.compile(
+    r"\bmit\s?id\b.{0,60}?(?<!\d)\d{6}(?!\d)|(?<!\d)\d{6}(?!\d).{0,60}?\bmit\s?id\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def find_secret(text: str) -> str | None:
+    """A password or a MitID code written out, or None."""
+    if not text:
+        return None
+    normalized = _normalize(text)
+    match = _SECRET.search(normalized) or _MITID_CODE.search(normalized)
+    return match.group(0) if match else None
+
+
+class PersonalDataRefused(DomainError):
+    """A text holds a CPR number, a password or a MitID code, which never belong on the platform."""
+
+
+def cpr_message() -> str:
+    return _(
+        "This looks like a CPR number. Never write CPR numbers here: anyone can read them. "
+        "Remove it and try again."
+    )
+
+
+def secret_message() -> str:
+    return _(
+        "This looks like a password or a MitID code. Never write those here, not even to a helper: "
+        "whoever reads them can act as you. Remove it and try again."
+    )
+
+
+def personal_data_problem(text: str) -> str | None:
+    """The message for the first kind of personal data found in ``text``, or None when it is clean."""
+    if find_cpr(text):
+        return cpr_message()
+    if find_secret(text):
+        return secret_message()
     return None
 
 
 def refuse_cpr(text: str, *, field: str) -> None:
-    if find_cpr(text):
-        raise DomainError(
-            _(
-                "This looks like a CPR number. Never write CPR numbers here: anyone can read them. "
-                "Remove it and try again."
-            ),
-            field=field,
-        )
+    problem = personal_data_problem(text)
+    if problem:
+        raise PersonalDataRefused(problem, field=field)

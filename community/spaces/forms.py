@@ -7,6 +7,7 @@ from wtforms.validators import NumberRange, Regexp
 from community.forms import (
     Form,
     NoControlCharacters,
+    NotUserText,
     NumberField,
     Optional,
     Required,
@@ -50,7 +51,7 @@ class InviteForm(Form):
 def color_field() -> StringField:
     return StringField(
         _l("Main colour"),
-        validators=[Required(), length(max=7)],
+        validators=[Required(), length(max=7), NotUserText()],
         description=_l("Used behind white text, so it must be dark enough: a contrast of at least 4.5:1."),
         render_kw={"type": "color"},
     )
