@@ -27,6 +27,7 @@ from werkzeug.datastructures import MultiDict
 from community import geo
 from community.accounts import forms as account_forms
 from community.accounts.services import make_token
+from community.conversations import forms as conversation_forms
 from community.db import utcnow
 from community.extensions import db as _db
 from community.extensions import limiter
@@ -610,10 +611,10 @@ FORMS: dict[str, FormSpec] = {
             ("respond", village_forms.RespondForm, outsider_, on("help_request"), {}, None),
             ("resolve", village_forms.ResolveForm, member_, on("help_request"), {"helper_id": IDS}, None),
             ("help_alert_remove", FlaskForm, member_, lambda w: {}, {}, None),
-            ("send_message", village_forms.MessageForm, member_, in_conversation, {}, None),
-            ("mark_conversation_read", FlaskForm, member_, in_conversation, {}, None),
         ]
     },
+    "conversations.send": FormSpec(conversation_forms.MessageForm, member_, in_conversation),
+    "conversations.mark_read": FormSpec(FlaskForm, member_, in_conversation),
     "maintenance.facility_new": FormSpec(
         maintenance_forms.FacilityForm,
         staff_,
@@ -1077,7 +1078,7 @@ def test_an_id_too_large_for_the_database_is_refused(app, client, login, world, 
         ("spaces.join", {"message": "Hej\x00"}),
         ("villages.respond", {"message": "Hej\x00"}),
         ("villages.comment", {"body": "Hej\x00"}),
-        ("villages.send_message", {"body": "Hej\x00"}),
+        ("conversations.send", {"body": "Hej\x00"}),
         ("spaces.settings", {"name": "Stilling IF", "primary_color": "#1f5f3a", "description": "Hej\x00"}),
     ],
 )
