@@ -33,6 +33,7 @@ from community.extensions import db as _db
 from community.extensions import limiter
 from community.helpdesk import forms as helpdesk_forms
 from community.helpdesk.models import Mode
+from community.helpdesk.services import matches as hd_matches
 from community.helpdesk.services import requests as hd_requests
 from community.helpdesk.services import sessions as hd_sessions
 from community.helpdesk.services import topics as hd_topics
@@ -169,7 +170,7 @@ def world(db, municipality, make_user, make_space, member) -> World:
         by=regular,
         data=RequestInput(topic=topic, mode=Mode.PHONE, description="More letters", windows=windows),
     )
-    hd_requests.accept(matched_request, by=admin)
+    hd_matches.accept(matched_request, by=admin)
     maintenance = maintenance_scene(
         municipality, make_user, make_space, member, club=club, club_member=regular
     )

@@ -24,6 +24,10 @@ class Mode(enum.StrEnum):
     VIDEO = "video"
 
 
+#: Ways of helping that happen at a place, so distance counts.
+LOCATED = (Mode.HOME, Mode.DROP_IN)
+
+
 class RequestStatus(enum.StrEnum):
     OPEN = "open"
     MATCHED = "matched"
