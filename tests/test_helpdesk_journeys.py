@@ -442,3 +442,31 @@ def test_guides_are_written_in_danish_or_english_and_shown_in_the_readers_first(
     assert 'lang="da">Læs et brev</a>' in english
     danish = client.get(f"/helpdesk/topics/{desk.post.slug}", headers=DA).text
     assert danish.index("Læs et brev") < danish.index("Read a letter")
+
+
+# --- 6. the demo: a year of history and a guide for every topic in both languages ---------------------
+
+
+def test_the_demo_has_a_year_of_history_and_guides_in_both_languages(client, login, db):
+    from community.accounts.models import User
+    from community.demo import seed_demo
+    from community.helpdesk.models import HelpTopic
+    from community.helpdesk.services import overview
+
+    municipality = seed_demo()
+    db.session.flush()
+    data = overview.overview(municipality.id)
+    assert len(data.months) >= 12
+    full = data.months[1:-1] if len(data.months) > 12 else data.months[:-1]
+    assert all(m.helped > 0 and m.sessions > 0 for m in full), [(m.month, m.helped, m.sessions) for m in full]
+    assert sum(m.good for m in data.months) > sum(m.not_so_good for m in data.months) > 0
+    assert sum(m.no_shows for m in data.months) > 0
+    assert len(data.volunteers) >= 4 and all(v.hours > 0 for v in data.volunteers)
+    for topic in db.session.scalars(sa.select(HelpTopic)):
+        assert {g.language for g in topic.guides} == {"da", "en"}, topic.name
+    again = [(m.helped, m.sessions) for m in data.months]
+    assert again == [(m.helped, m.sessions) for m in overview.overview(municipality.id).months]
+
+    login(db.session.scalar(sa.select(User).where(User.email == "kommune@example.org")))
+    page = client.get("/helpdesk/overview", headers=EN).text
+    assert "Hours per volunteer" in page and "Jamal Hassan" in page
