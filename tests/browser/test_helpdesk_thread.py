@@ -32,7 +32,7 @@ def test_the_volunteer_and_the_senior_write_to_each_other(make_page: Any, login:
     main.get_by_label("I telefonen").check()
     main.get_by_label("Fortæl lidt om, hvad der er svært").fill(words)
     main.get_by_label("Et tidspunkt, der passer: fra").fill(_local(soon))
-    main.get_by_label("til").first.fill(_local(soon + timedelta(hours=2)))
+    main.get_by_label("til", exact=True).first.fill(_local(soon + timedelta(hours=2)))
     phone = main.get_by_label("Dit telefonnummer (valgfrit)")
     expect(
         main.get_by_text("Kun den frivillige, der siger ja til din anmodning, ser det").first
