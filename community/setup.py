@@ -123,6 +123,7 @@ def configure_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = BoundedInt
     from community.accounts import bp as accounts_bp
+    from community.conversations import bp as conversations_bp
     from community.helpdesk import bp as helpdesk_bp
     from community.maintenance import bp as maintenance_bp
     from community.notifications import bp as notifications_bp
@@ -137,6 +138,7 @@ def configure_blueprints(app: Flask) -> None:
         spaces_bp,
         admin_bp,
         notifications_bp,
+        conversations_bp,
         villages_bp,
         helpdesk_bp,
         maintenance_bp,
