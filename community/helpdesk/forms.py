@@ -16,6 +16,7 @@ from community.forms import (
     Form,
     MultiCheckboxField,
     NoControlCharacters,
+    NotUserText,
     NumberField,
     Optional,
     Required,
@@ -216,7 +217,8 @@ class AttendanceForm(Form):
 
 
 class FeedbackForm(Form):
-    answer = StringField(validators=[Required(), length(max=20)])
+    #: "good" or "bad", from a button
+    answer = StringField(validators=[Required(), length(max=20), NotUserText()])
 
 
 class ScheduleForm(Form):
