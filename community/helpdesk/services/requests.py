@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
-from community.db import utcnow
+from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.geo import Place, approx_km, bounding_box, distance_km
@@ -301,6 +301,7 @@ def _parties(request: HelpRequest) -> list[User]:
 
 
 def accept(request: HelpRequest, *, by: User) -> Match:
+    lock(request)  # one volunteer says yes; the others are told someone was first
     profile = permissions.volunteer_of(by)
     if profile is None:
         raise NotAllowed(_("Make a volunteer profile first."))
@@ -407,6 +408,7 @@ def complete(
 
 
 def cancel(request: HelpRequest, *, by: User) -> None:
+    lock(request)  # never cancelled while a volunteer says yes without them being told
     if not permissions.can_cancel(by, request):
         raise NotAllowed(_("Only the one who asked, and organisers, can cancel a request."))
     request.status = RequestStatus.CANCELLED
