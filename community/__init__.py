@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     setup.configure_huey(app)
     setup.configure_templates(app)
     setup.configure_tenancy(app)
+    setup.configure_url_input(app)
     setup.configure_blueprints(app)
     setup.configure_errors(app)
     setup.configure_cli(app)

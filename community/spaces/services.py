@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from community import signals
 from community.accounts.models import User
 from community.accounts.services import normalize_email, user_by_email
-from community.db import utcnow
+from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.geo import Place, distance_km
@@ -334,8 +334,16 @@ def space_admins(space: Space) -> list[User]:
     )
 
 
+def _lock_members(space: Space) -> None:
+    """Memberships of a space change one request at a time (joining twice at once, the last two admins
+    leaving at once); what the request read about them before is forgotten."""
+    lock(space)
+    forget_memberships()
+
+
 def join_space(space: Space, user: User, *, message: str | None = None) -> Membership:
     """Joins an open space, or asks to join one that takes requests (its admins are told)."""
+    _lock_members(space)
     if space.is_archived:
         raise NotAllowed(_("This space is archived and read-only."))
     if not user.is_confirmed:
@@ -388,6 +396,7 @@ def _is_last_admin(membership: Membership) -> bool:
 
 
 def leave_space(space: Space, user: User) -> None:
+    _lock_members(space)
     membership = membership_of(user, space)
     if membership is None:
         raise Conflict(_("You are not a member of %(space)s.", space=space.title))
@@ -405,6 +414,8 @@ def leave_space(space: Space, user: User) -> None:
 
 
 def approve_request(membership: Membership, *, by: User) -> Membership:
+    _lock_members(membership.space)
+    lock(membership)
     if membership.is_active:
         raise Conflict(_("%(name)s is already a member.", name=membership.user.display_name))
     membership.status = MembershipStatus.ACTIVE
@@ -418,6 +429,8 @@ def approve_request(membership: Membership, *, by: User) -> Membership:
 
 
 def reject_request(membership: Membership, *, by: User) -> None:
+    _lock_members(membership.space)
+    lock(membership)
     if membership.is_active:
         raise Conflict(_("%(name)s is already a member.", name=membership.user.display_name))
     db.session.delete(membership)
@@ -427,6 +440,8 @@ def reject_request(membership: Membership, *, by: User) -> None:
 
 def change_role(membership: Membership, *, role: Role, official: Official | None, by: User) -> Membership:
     """Sets a member's role and official badge; the member is told when their role changes."""
+    _lock_members(membership.space)
+    lock(membership)
     if not membership.is_active:
         raise DomainError(_("Approve the request before you change the role."))
     if role != Role.ADMIN and _is_last_admin(membership):
@@ -451,6 +466,7 @@ def change_role(membership: Membership, *, role: Role, official: Official | None
 
 
 def _grant(space: Space, user: User, role: Role) -> Membership:
+    _lock_members(space)
     membership = membership_of(user, space)
     if membership is None:
         membership = Membership(space_id=space.id, user_id=user.id, role=role)
@@ -530,6 +546,7 @@ def invitation_by_token(token: str) -> Invitation | None:
 
 
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
+    lock(invitation)  # used once, also when the link is opened in two tabs
     if invitation.accepted_at is not None:
         raise Conflict(_("This invitation has already been used. Ask an admin of the space for a new one."))
     if invitation.expires_at < utcnow():

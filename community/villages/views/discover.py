@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from community.extensions import db
+from community.forms import small_int
 from community.notifications.mail import external_url
 from community.spaces.models import SpaceKind
 from community.spaces.services import default_municipality, spaces_near
@@ -31,10 +32,7 @@ def index():
 
 def _search_page(space_ids, template_space):
     query = (request.args.get("q") or "").strip()[:200]
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = small_int(request.args.get("page")) or 1
     hits = (
         search.search(query, space_ids, limit=SEARCH_PAGE + 1, offset=(page - 1) * SEARCH_PAGE)
         if query
