@@ -9,13 +9,13 @@ from functools import partial
 import sqlalchemy as sa
 
 from community.accounts.models import User
+from community.conversations.models import Conversation
 from community.db import utcnow
 from community.extensions import db
 from community.spaces.services import space_by_slug
 from community.villages.models import (
     Comment,
     CommentThanks,
-    Conversation,
     EventRsvp,
     HelpCategory,
     PollVote,
@@ -169,5 +169,7 @@ def test_i_can_help_sent_twice_at_once_opens_one_conversation(people):
         )
         url = _url(people, "villages.respond", post_id=post_id)
         assert statuses(race(*sends(clicks, url, {"message": "Jeg kan hjælpe"}))) == [302] * 4
-        started = sa.select(sa.func.count(Conversation.id)).where(Conversation.post_id == post_id)
+        started = sa.select(sa.func.count(Conversation.id)).where(
+            Conversation.subject_kind == "villages.post", Conversation.subject_id == post_id
+        )
         assert count(people.app, started) == 1
