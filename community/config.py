@@ -51,7 +51,10 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SECURE": False,
+    # SESSION_COOKIE_SECURE is not defaulted here (Flask's own default, off, would shadow production):
+    # ``configure`` turns it on in production unless COMMUNITY_SESSION_COOKIE_SECURE says otherwise.
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
     "LOGIN_LIMIT_IP": "20 per minute;200 per day",
     "LOGIN_LIMIT_ACCOUNT": "5 per minute;50 per day",
     "RATELIMIT_ENABLED": True,
@@ -92,9 +95,9 @@ def _instance_secret(instance: Path) -> str:
 
 
 def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
+    explicit = {**from_environment(), **(overrides or {})}
     app.config.update(DEFAULTS)
-    app.config.update(from_environment())
-    app.config.update(overrides or {})
+    app.config.update(explicit)
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     production = app.config["COMMUNITY_ENV"] == "production"
@@ -108,8 +111,10 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         if production:
             raise ConfigError("COMMUNITY_SECRET_KEY must be set in production.")
         app.config["SECRET_KEY"] = _instance_secret(instance)
-    if production:
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+    if explicit.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = production
+    # The remember-me cookie logs in as much as the session cookie does: the same protections.
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     storage = app.config["REDIS_URL"] or "memory://"
     app.config.setdefault("RATELIMIT_STORAGE_URI", storage)
     app.config.setdefault("MEDIA_FOLDER", str(instance / "media"))

@@ -21,7 +21,9 @@ def configure_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    """One line per request: method, path, status, duration."""
+    """One line per request: method, path (its tokens redacted), status, duration."""
+    from community.logredact import redacted_path
+
     level = getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -37,7 +39,7 @@ def configure_logging(app: Flask) -> None:
         if started is not None:
             ms = (time.perf_counter() - started) * 1000
             request_log.info(
-                "%s %s %s %.1fms", request.method, request.full_path.rstrip("?"), response.status_code, ms
+                "%s %s %s %.1fms", request.method, redacted_path(request), response.status_code, ms
             )
         return response
 

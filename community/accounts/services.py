@@ -183,7 +183,15 @@ def reset_password(token: str, password: str) -> User:
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Ends every session and remember-me cookie of ``user`` on every device: the session version
+    (``session_token``, which the cookies carry) changes, so a saved cookie no longer logs anyone in.
+    Logout, a password change and a reset call it."""
     user.session_token = new_session_token()
+    db.session.flush()
 
 
 def change_password(user: User, *, current: str, new: str) -> None:

@@ -125,8 +125,12 @@ def logout():
     from flask_wtf import FlaskForm
 
     if FlaskForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # A copied or saved cookie must not outlive the logout: end the sessions on the server.
+            services.end_sessions(current_user._get_current_object())
+            db.session.commit()
         logout_user()
-        flash(_("You are logged out."), "info")
+        flash(_("You are logged out on all your devices."), "info")
     return redirect(url_for("spaces.index"))
 
 

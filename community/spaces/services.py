@@ -40,7 +40,7 @@ from community.spaces.models import (
     SpaceKind,
     Visibility,
 )
-from community.spaces.permissions import forget_memberships, membership_of
+from community.spaces.permissions import forget_memberships, is_invited_account, membership_of
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HOSTNAME = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
@@ -536,7 +536,14 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
         raise DomainError(_("This invitation has expired. Ask an admin of the space for a new one."))
     if invitation.space.is_archived:
         raise NotAllowed(_("This space is archived and read-only."))
-    if normalize_email(user.email) == invitation.email and user.confirmed_at is None:
+    if not is_invited_account(user, invitation):
+        raise NotAllowed(
+            _(
+                "This invitation was sent to another e-mail address. Log in with the account for that "
+                "address (or create it), or ask an admin of the space to invite you."
+            )
+        )
+    if user.confirmed_at is None:
         user.confirmed_at = utcnow()  # the link reached this address
     membership = _grant(invitation.space, user, invitation.role)
     invitation.accepted_at = utcnow()

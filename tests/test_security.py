@@ -1,0 +1,116 @@
+"""Who may do what, sessions, limits, passwords, headers and the request log (issue 9, findings 5-14)."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+
+from community import create_app
+from community.extensions import db
+from community.spaces import services
+from community.spaces.models import Membership, Role
+from tests.support import PASSWORD, link_in, make_config
+
+EN = {"Accept-Language": "en"}
+
+
+# --- 5: an invitation is for the invited address --------------------------------------------------------
+
+
+def test_an_invitation_cannot_be_taken_by_another_account(client, login, make_user, make_space, outbox):
+    space = make_space("contractor_network", name="Grønne Områder", place="Skanderborg", visibility="members")
+    peter = make_user("peter@example.org", name="Peter")
+    services.invite(space, email="peter@example.org", role=Role.ADMIN, by=None)
+    link = link_in(outbox()[-1])
+    login(make_user("mallory@example.org", name="Mallory"))
+    page = client.get(link, headers=EN).get_data(as_text=True)
+    assert "This invitation was sent to another e-mail address." in page
+    assert "Accept and join" not in page
+    response = client.post(link, headers=EN, follow_redirects=True)
+    assert b"This invitation was sent to another e-mail address." in response.data
+    assert db.session.scalars(sa.select(Membership).where(Membership.space_id == space.id)).all() == []
+    login(peter)
+    response = client.post(link, headers=EN, follow_redirects=True)
+    assert "Welcome to Grønne Områder!" in response.get_data(as_text=True)
+    [membership] = db.session.scalars(sa.select(Membership).where(Membership.space_id == space.id)).all()
+    assert membership.user_id == peter.id and membership.role == Role.ADMIN
+
+
+# --- 10: cookies and logout -----------------------------------------------------------------------------
+
+
+def test_a_cookie_saved_before_logout_no_longer_logs_in(app, client, make_user):
+    make_user("anna@example.org", name="Anna")
+    client.post("/login", data={"email": "anna@example.org", "password": PASSWORD, "remember": "y"})
+    saved = {cookie.key: cookie.value for cookie in client._cookies.values()}
+    assert {"session", "remember_token"} <= set(saved)
+    assert client.get("/profile").status_code == 200
+    response = client.post("/logout", headers=EN, follow_redirects=True)
+    assert b"You are logged out on all your devices." in response.data
+    thief = app.test_client()
+    for key, value in saved.items():
+        thief.set_cookie(key, value)
+    assert thief.get("/profile").status_code == 302, "the saved session cookie still works"
+    only_remember = app.test_client()
+    only_remember.set_cookie("remember_token", saved["remember_token"])
+    assert only_remember.get("/profile").status_code == 302, "the saved remember-me cookie still works"
+
+
+def test_production_cookies_are_secure(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMMUNITY_ENV", "production")
+    monkeypatch.setenv("COMMUNITY_SECRET_KEY", "a long production secret")
+    config = make_config(tmp_path)
+    config.pop("COMMUNITY_ENV")
+    app = create_app(config)
+    assert app.config["COMMUNITY_ENV"] == "production"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    monkeypatch.setenv("COMMUNITY_SESSION_COOKIE_SECURE", "0")
+    assert create_app(config).config["SESSION_COOKIE_SECURE"] is False, "an explicit setting wins"
+
+
+def test_the_remember_me_cookie_is_secure_and_same_site(tmp_path, monkeypatch):
+    from tests.support import reset_schema
+
+    app = create_app(make_config(tmp_path, SESSION_COOKIE_SECURE=True))
+    reset_schema(app)
+    with app.app_context():
+        from community.accounts.services import create_user
+
+        create_user(email="anna@example.org", password=PASSWORD, display_name="Anna")
+        db.session.commit()
+    response = app.test_client().post(
+        "/login",
+        data={"email": "anna@example.org", "password": PASSWORD, "remember": "y"},
+        base_url="https://faelled.test",
+    )
+    [remember] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
+    assert "Secure" in remember and "SameSite=Lax" in remember and "HttpOnly" in remember
+
+
+# --- 14: no tokens in the request log -------------------------------------------------------------------
+
+
+def test_the_request_log_redacts_tokens(client, make_user, make_space, outbox, caplog):
+    make_user("anna@example.org")
+    space = make_space()
+    client.post("/reset", data={"email": "anna@example.org"})
+    services.invite(space, email="ny@example.org", role=Role.MEMBER, by=None)
+    reset_link, invitation_link = link_in(outbox()[0]), link_in(outbox()[1])
+    secrets = [reset_link.rsplit("/", 1)[1], invitation_link.rsplit("/", 1)[1]]
+    with caplog.at_level(logging.INFO, logger="community.request"):
+        client.get(reset_link)
+        client.get(invitation_link)
+        client.get("/confirm/" + secrets[0] + "x")
+        client.get("/maintenance/feeds/Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA.ics")
+        client.get("/?token=abc&near=Stilling&k=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA")
+    lines = [r.getMessage() for r in caplog.records if r.name == "community.request"]
+    assert len(lines) == 6
+    text = "\n".join(lines)
+    for secret in [*secrets, "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA", "token=abc"]:
+        assert secret not in text, text
+    assert "GET /reset/[redacted] " in text
+    assert "/maintenance/feeds/[redacted].ics" in text
+    assert "near=Stilling" in text, "ordinary parameters stay readable"
