@@ -114,3 +114,47 @@ def test_the_request_log_redacts_tokens(client, make_user, make_space, outbox, c
     assert "GET /reset/[redacted] " in text
     assert "/maintenance/feeds/[redacted].ics" in text
     assert "near=Stilling" in text, "ordinary parameters stay readable"
+
+
+# --- 12: passwords that are easy to guess ---------------------------------------------------------------
+
+EASY = ["1234567890", "aaaaaaaaaa", "password12", "faelled-demo"]
+
+
+def _register(client, password, *, email="karen@example.org", name="Karen Jensen", lang="en"):
+    data = {"display_name": name, "email": email, "password": password, "confirm": password}
+    data["home"] = "Stilling"
+    return client.post("/register", data=data, headers={"Accept-Language": lang})
+
+
+def test_registration_refuses_common_and_leaked_passwords(client):
+    from community.accounts.models import User
+
+    for password in EASY:
+        response = _register(client, password)
+        assert response.status_code == 200, password
+        assert "This password is too easy to guess" in response.get_data(as_text=True), password
+    danish = _register(client, "1234567890", lang="da").get_data(as_text=True)
+    assert "Adgangskoden er for nem at gætte" in danish
+    personal = _register(client, "karenjensen-2024").get_data(as_text=True)
+    assert "does not contain your e-mail address or your name" in personal
+    assert db.session.scalars(sa.select(User)).all() == [], "nothing is saved"
+    assert _register(client, "en lang sætning").status_code == 302
+
+
+def test_password_change_and_reset_refuse_the_demo_password(client, make_user, login, outbox):
+    user = make_user("anna@example.org", name="Anna")
+    login(user)
+    change = client.post(
+        "/profile/password",
+        data={"current_password": PASSWORD, "password": "faelled-demo", "confirm": "faelled-demo"},
+        headers=EN,
+    )
+    assert change.status_code == 400 and b"This password is too easy to guess" in change.data
+    client.post("/logout")
+    client.post("/reset", data={"email": "anna@example.org"})
+    link = link_in(outbox()[-1])
+    reset = client.post(link, data={"password": "password12", "confirm": "password12"}, headers=EN)
+    assert reset.status_code == 400 and b"This password is too easy to guess" in reset.data
+    good = {"password": "et helt nyt kodeord", "confirm": "et helt nyt kodeord"}
+    assert client.post(link, data=good).status_code == 302

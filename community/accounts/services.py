@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from community import signals
 from community.accounts.models import User, new_session_token
+from community.accounts.passwords import check_new_password
 from community.db import utcnow
 from community.errors import Conflict, DomainError
 from community.extensions import db
@@ -74,6 +75,7 @@ def _read_token(token: str, purpose: str, max_age: int, *, expired: str, invalid
 
 def register(*, email: str, password: str, display_name: str, home: Place | None, locale: str | None) -> User:
     email = normalize_email(email)
+    check_new_password(password, email=email, name=display_name)
     if user_by_email(email) is not None:
         raise Conflict(
             _(
@@ -174,6 +176,7 @@ def user_for_reset(token: str) -> User:
 
 def reset_password(token: str, password: str) -> User:
     user = user_for_reset(token)
+    check_new_password(password, email=user.email, name=user.display_name)
     set_password(user, password)
     if user.confirmed_at is None:  # the link reached their inbox, so the address is theirs
         user.confirmed_at = utcnow()
@@ -201,6 +204,7 @@ def change_password(user: User, *, current: str, new: str) -> None:
         raise DomainError(
             _("That is not your current password. Try again."), field="current_password"
         ) from exc
+    check_new_password(new, email=user.email, name=user.display_name)
     set_password(user, new)
     db.session.flush()
 

@@ -15,6 +15,7 @@ from community.accounts.forms import (
     ResetForm,
     ResetRequestForm,
 )
+from community.accounts.passwords import WeakPassword
 from community.errors import DomainError
 from community.extensions import db, limiter
 from community.i18n import _, current_language
@@ -162,6 +163,9 @@ def reset(token: str):
     if form.validate_on_submit():
         try:
             services.reset_password(token, form.password.data)
+        except WeakPassword as exc:
+            form.password.errors.append(str(exc))
+            return render_template("accounts/reset.html", form=form), 400
         except DomainError as exc:
             flash(str(exc), "error")
             return redirect(url_for("accounts.reset_request"))
