@@ -23,6 +23,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "GEOCODER_USER_AGENT": ("GEOCODER_USER_AGENT", str),
     "TILE_URL": ("TILE_URL", str),
     "LOG_LEVEL": ("LOG_LEVEL", str),
+    "MUNICIPALITY": ("MUNICIPALITY", str),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", bool),
 }
 
@@ -39,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "GEOCODER_USER_AGENT": "faelled",
     "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "LOG_LEVEL": "INFO",
+    "MUNICIPALITY": None,  # slug of the installation's default municipality (see tenancy)
     "HUEY_IMMEDIATE": False,
     "BABEL_DEFAULT_LOCALE": "da",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",

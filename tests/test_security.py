@@ -158,3 +158,37 @@ def test_password_change_and_reset_refuse_the_demo_password(client, make_user, l
     assert reset.status_code == 400 and b"This password is too easy to guess" in reset.data
     good = {"password": "et helt nyt kodeord", "confirm": "et helt nyt kodeord"}
     assert client.post(link, data=good).status_code == 302
+
+
+# --- 8: the municipality comes from the request -----------------------------------------------------------
+
+
+def test_each_municipality_sees_its_own_helpdesk_and_overview(app, client, login, make_user, municipality):
+    from community import geo
+    from community.spaces.models import SpaceKind
+
+    aarhus = services.create_municipality(name="Aarhus Kommune", place=geo.resolve("Aarhus"))
+    services.create_space(aarhus, kind=SpaceKind.VILLAGE, name="Tranbjerg", place=None, by=None)
+    tranbjerg = db.session.scalar(sa.select(services.Space).where(services.Space.slug == "tranbjerg"))
+    tranbjerg.hostname = "tranbjerg.example.dk"
+    db.session.flush()
+
+    def helpdesk_names(**kw):
+        page = client.get("/helpdesk/", headers=EN, **kw).get_data(as_text=True)
+        return [m.name for m in (municipality, aarhus) if f"citizen service of {m.name}" in page]
+
+    assert helpdesk_names() == ["Skanderborg Kommune"], "the installation's default for a visitor"
+    assert helpdesk_names(base_url="http://tranbjerg.example.dk") == ["Aarhus Kommune"], "the space's host"
+    login(make_user(home="Aarhus"))
+    assert helpdesk_names() == ["Aarhus Kommune"], "a citizen's home municipality"
+    staff = make_user(home="Skanderborg", staff_of=aarhus)
+    login(staff)
+    assert helpdesk_names() == ["Aarhus Kommune"], "staff see their own municipality"
+    overview = client.get("/maintenance/overview", headers=EN).get_data(as_text=True)
+    assert "here Aarhus Kommune keeps the overview" in overview
+    client.post("/logout")
+    app.config["MUNICIPALITY"] = "aarhus-kommune"
+    try:
+        assert helpdesk_names() == ["Aarhus Kommune"], "COMMUNITY_MUNICIPALITY names the default"
+    finally:
+        app.config["MUNICIPALITY"] = None

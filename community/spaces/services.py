@@ -64,10 +64,6 @@ def create_municipality(*, name: str, place: Place, slug: str | None = None) -> 
     return municipality
 
 
-def default_municipality() -> Municipality | None:
-    return db.session.scalar(sa.select(Municipality).order_by(Municipality.id).limit(1))
-
-
 # --- spaces ----------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,9 @@
-"""Which space a request is in: ``g.space`` from the URL (``/s/<space_slug>/…``) or from the space's
-own hostname, and ``get_in_space_or_404`` so no lookup forgets its space."""
+"""Which tenant a request is in.
+
+``g.space`` comes from the URL (``/s/<space_slug>/…``) or from the space's own host name, and
+``get_in_space_or_404`` makes sure no lookup forgets its space. ``current_municipality()`` is the one
+answer to "whose municipality is this page", for the pages that are not inside a space (digital help,
+pitches and maintenance, the start page)."""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ import time
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, abort, g, request
+from flask import Flask, abort, current_app, g, has_request_context, request
 from flask_login import current_user
 
 from community.extensions import db
-from community.spaces.models import Space
+from community.geo import distance_km
+from community.spaces.models import Municipality, Space
 from community.spaces.permissions import can_view_space
 
 T = TypeVar("T")
@@ -45,6 +50,52 @@ def load_space(slug: str) -> Space:
     if space is None or not can_view_space(current_user, space):
         abort(404)  # members-only spaces are not there for outsiders
     return space
+
+
+def default_municipality() -> Municipality | None:
+    """The installation's own municipality: the one named by ``COMMUNITY_MUNICIPALITY`` (its slug), else
+    the only one, else the first one provisioned (an installation serving several municipalities should
+    name its default)."""
+    slug = current_app.config.get("MUNICIPALITY")
+    if slug:
+        found = db.session.scalar(sa.select(Municipality).where(Municipality.slug == slug))
+        if found is not None:
+            return found
+    return db.session.scalar(sa.select(Municipality).order_by(Municipality.id).limit(1))
+
+
+def _nearest_municipality(lat: float, lon: float) -> Municipality | None:
+    candidates = db.session.scalars(sa.select(Municipality)).all()
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    return min(candidates, key=lambda m: distance_km(lat, lon, m.latitude, m.longitude))
+
+
+def current_municipality() -> Municipality | None:
+    """The municipality this request belongs to, decided in this order:
+
+    1. the space of the request (its own host name, or ``/s/<slug>/``): that space's municipality;
+    2. the signed-in user's municipality: the one they are staff of, else the one nearest their home
+       (the citizen's home municipality);
+    3. the installation's default (``default_municipality()``) for everyone else.
+
+    Remembered for the request. None only when no municipality is provisioned yet.
+    """
+    if "_municipality" in g:
+        return g._municipality
+    found: Municipality | None = None
+    space = g.get("space") or (host_space() if has_request_context() else None)
+    if space is not None:
+        found = space.municipality
+    elif current_user and current_user.is_authenticated:
+        if current_user.staff_municipality_id:
+            found = db.session.get(Municipality, current_user.staff_municipality_id)
+        if found is None and current_user.has_home:
+            found = _nearest_municipality(current_user.home_latitude, current_user.home_longitude)
+    if found is None:
+        found = default_municipality()
+    g._municipality = found
+    return found
 
 
 def get_in_space_or_404(model: type[T], object_id: int, space: Space) -> T:

@@ -23,7 +23,7 @@ from community.permissions import require
 from community.spaces import bp, permissions, services
 from community.spaces.forms import InviteForm, JoinForm, RoleForm, ThemeForm
 from community.spaces.models import Membership, MembershipStatus, Official, Role
-from community.spaces.tenancy import get_in_space_or_404, host_space
+from community.spaces.tenancy import current_municipality, get_in_space_or_404, host_space
 
 
 def _origin() -> tuple[float | None, float | None, str | None, str | None]:
@@ -37,7 +37,7 @@ def _origin() -> tuple[float | None, float | None, str | None, str | None]:
         return place.lat, place.lon, place.label, None
     if current_user.is_authenticated and current_user.has_home:
         return current_user.home_latitude, current_user.home_longitude, current_user.home_label, None
-    municipality = services.default_municipality()
+    municipality = current_municipality()
     if municipality is not None:
         return municipality.latitude, municipality.longitude, municipality.name, None
     return None, None, None, None
