@@ -192,3 +192,59 @@ def test_each_municipality_sees_its_own_helpdesk_and_overview(app, client, login
         assert helpdesk_names() == ["Aarhus Kommune"], "COMMUNITY_MUNICIPALITY names the default"
     finally:
         app.config["MUNICIPALITY"] = None
+
+
+# --- 6: a space's own host name is the whole space, under the same checks -----------------------------------
+
+
+def _network_with_a_post(make_space, make_user, member, *, visibility="members"):
+    from community.villages.models import PostKind
+    from community.villages.services import posts
+    from community.villages.services.posts import PostInput
+
+    space = make_space(
+        "contractor_network",
+        name="Grønne Områder",
+        place="Skanderborg",
+        visibility=visibility,
+        hostname="groenne.example.dk",
+        description="Kun for entreprenørerne",
+    )
+    peter = make_user("peter@example.org", name="Peter")
+    member(space, peter, "admin")
+    post = posts.create_post(
+        space, by=peter, data=PostInput(kind=PostKind.DISCUSSION, title="Klipning i uge 20", body="Plan.")
+    )
+    return space, peter, post
+
+
+def test_a_members_only_space_is_a_404_on_its_host_name_too(client, make_space, make_user, member):
+    _space, _peter, post = _network_with_a_post(make_space, make_user, member)
+    host = {"base_url": "http://groenne.example.dk"}
+    for path in ("/", f"/posts/{post.id}", "/help/", "/map", "/posts/", "/members"):
+        response = client.get(path, headers=EN, **host)
+        assert response.status_code in (404, 302), path
+        assert "Kun for entreprenørerne" not in response.text and "Grønne" not in response.text, path
+    assert client.get("/s/groenne-omrader/", headers=EN).status_code == 404
+    make_user("ole@example.org")
+    client.post("/login", data={"email": "ole@example.org", "password": PASSWORD}, **host)
+    assert client.get("/", headers=EN, **host).status_code == 404, "an outsider, logged in"
+    client.post("/logout", **host)
+    client.post("/login", data={"email": "peter@example.org", "password": PASSWORD}, **host)
+    front = client.get("/", headers=EN, **host)
+    assert front.status_code == 200 and "Kun for entreprenørerne" in front.text
+    detail = client.get(f"/posts/{post.id}", headers=EN, **host)
+    assert detail.status_code == 200 and "Klipning i uge 20" in detail.text
+    assert f'href="/posts/{post.id}"' in front.text, "links on the host leave out /s/<slug>"
+    for path in ("/help/", "/map", "/posts/"):
+        assert client.get(path, headers=EN, **host).status_code == 200, path
+    assert client.get("/profile", headers=EN, **host).status_code == 200, "other pages still answer there"
+
+
+def test_a_public_space_answers_on_its_host_name(client, make_space, make_user, member):
+    _space, _peter, post = _network_with_a_post(make_space, make_user, member, visibility="public")
+    host = {"base_url": "http://groenne.example.dk"}
+    detail = client.get(f"/posts/{post.id}", headers=EN, **host)
+    assert detail.status_code == 200 and "Klipning i uge 20" in detail.text
+    assert client.get("/help/", headers=EN, **host).status_code == 200
+    assert client.get("/login", headers=EN, **host).status_code == 200

@@ -191,6 +191,7 @@ def update_space(
     )
     if console.get("slug"):
         space.slug = _check_slug(str(console["slug"]), space=space)
+        tenancy.forget_hosts()  # the host name map carries the slug
     if "hostname" in console:
         space.hostname = _check_hostname(console["hostname"] or None, space=space)  # type: ignore[arg-type]
         tenancy.forget_hosts()

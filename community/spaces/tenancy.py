@@ -22,27 +22,91 @@ from community.spaces.permissions import can_view_space
 T = TypeVar("T")
 _HOSTS: dict[str, Any] = {"loaded": 0.0, "map": {}}
 HOSTS_TTL = 30.0
+#: The WSGI environ key under which ``SpaceHosts`` leaves the URL prefix of the host's space.
+PREFIX_KEY = "faelled.space_prefix"
 
 
 def forget_hosts() -> None:
     _HOSTS["loaded"] = 0.0
 
 
-def _host_map() -> dict[str, int]:
+def _host_map() -> dict[str, tuple[int, str]]:
+    """Host name -> (space id, slug), read again at most every ``HOSTS_TTL`` seconds."""
     if time.monotonic() - _HOSTS["loaded"] > HOSTS_TTL:
         rows = db.session.execute(
-            sa.select(Space.hostname, Space.id).where(Space.hostname.is_not(None))
+            sa.select(Space.hostname, Space.id, Space.slug).where(Space.hostname.is_not(None))
         ).all()
-        _HOSTS["map"] = {host.lower(): space_id for host, space_id in rows}
+        _HOSTS["map"] = {host.lower(): (space_id, slug) for host, space_id, slug in rows}
         _HOSTS["loaded"] = time.monotonic()
     return _HOSTS["map"]
 
 
+def _bare_host(host: str) -> str:
+    return host.rsplit(":", 1)[0].lower() if not host.endswith("]") else host.lower()
+
+
 def host_space() -> Space | None:
     """The space whose own hostname this request came in on, if any."""
-    host = request.host.split(":", 1)[0].lower()
-    space_id = _host_map().get(host)
-    return db.session.get(Space, space_id) if space_id else None
+    found = _host_map().get(_bare_host(request.host))
+    return db.session.get(Space, found[0]) if found else None
+
+
+class SpaceHosts:
+    """WSGI middleware: on a space's own host name the space's pages answer without ``/s/<slug>``.
+
+    ``/posts/5`` on ``stilling.example.dk`` is served as ``/s/stilling/posts/5`` when that is one of the
+    space's routes, so it passes the same loading and ``can_view_space`` check (a members-only space is
+    a 404 for outsiders there too); every other path (``/login``, ``/helpdesk/``, ``/static/…``, and
+    ``/s/<slug>/…`` itself) is served as it is. Links made with ``url_for`` on that host drop the prefix
+    again (``FaelledFlask.url_for``)."""
+
+    def __init__(self, app: Flask, wsgi_app: Any) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def _slug_for(self, host: str) -> str | None:
+        with self.app.app_context():
+            found = _host_map().get(_bare_host(host))
+        return found[1] if found else None
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or ""
+        slug = self._slug_for(host) if host else None
+        if slug:
+            prefix = f"/s/{slug}"
+            environ[PREFIX_KEY] = prefix
+            path = environ.get("PATH_INFO") or "/"
+            if self._is_space_route(prefix + path, environ):
+                environ["PATH_INFO"] = prefix + path
+        return self.wsgi_app(environ, start_response)
+
+    def _is_space_route(self, path: str, environ: dict[str, Any]) -> bool:
+        from werkzeug.exceptions import MethodNotAllowed, NotFound
+        from werkzeug.routing import RequestRedirect
+
+        adapter = self.app.url_map.bind("localhost", script_name=environ.get("SCRIPT_NAME") or "/")
+        try:
+            rule, _args = adapter.match(path, method=environ.get("REQUEST_METHOD", "GET"), return_rule=True)
+        except (RequestRedirect, MethodNotAllowed):
+            return True  # the space's route, with a slash to add or another method: let Flask answer
+        except NotFound:
+            return False
+        return "space_slug" in rule.arguments
+
+
+def space_host_url(url: str) -> str:
+    """``url`` as it reads on the current space host: ``/s/<slug>/x`` becomes ``/x`` there."""
+    if not has_request_context():
+        return url
+    prefix = request.environ.get(PREFIX_KEY)
+    if not prefix:
+        return url
+    if url.startswith(prefix + "/"):
+        return url[len(prefix) :]
+    origin = request.host_url.rstrip("/")
+    if url.startswith(origin + prefix + "/"):
+        return origin + url[len(origin) + len(prefix) :]
+    return url
 
 
 def load_space(slug: str) -> Space:
@@ -106,6 +170,8 @@ def get_in_space_or_404(model: type[T], object_id: int, space: Space) -> T:
 
 
 def init_app(app: Flask) -> None:
+    app.wsgi_app = SpaceHosts(app, app.wsgi_app)  # type: ignore[method-assign]
+
     @app.url_value_preprocessor
     def _pull_space(_endpoint: str | None, values: dict[str, Any] | None) -> None:
         if values and "space_slug" in values:

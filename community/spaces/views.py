@@ -23,7 +23,7 @@ from community.permissions import require
 from community.spaces import bp, permissions, services
 from community.spaces.forms import InviteForm, JoinForm, RoleForm, ThemeForm
 from community.spaces.models import Membership, MembershipStatus, Official, Role
-from community.spaces.tenancy import current_municipality, get_in_space_or_404, host_space
+from community.spaces.tenancy import current_municipality, get_in_space_or_404
 
 
 def _origin() -> tuple[float | None, float | None, str | None, str | None]:
@@ -45,10 +45,6 @@ def _origin() -> tuple[float | None, float | None, str | None, str | None]:
 
 @bp.get("/")
 def index():
-    own_host = host_space()
-    if own_host is not None:
-        g.space = own_host
-        return front()
     lat, lon, origin, near_error = _origin()
     nearby = services.spaces_near(lat, lon, user=current_user)
     mine = services.memberships_of(current_user) if current_user.is_authenticated else []
