@@ -248,3 +248,52 @@ def test_a_public_space_answers_on_its_host_name(client, make_space, make_user, 
     assert detail.status_code == 200 and "Klipning i uge 20" in detail.text
     assert client.get("/help/", headers=EN, **host).status_code == 200
     assert client.get("/login", headers=EN, **host).status_code == 200
+
+
+# --- 9: pictures of a members-only space ----------------------------------------------------------------
+
+
+def _picture(client, space_slug, title):
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 40), (len(title) * 7 % 255, 90, 30)).save(buf, "JPEG")
+    buf.seek(0)
+    data = {"title": title, "body": "x", "image_description": "Billede", "images": [(buf, "x.jpg")]}
+    response = client.post(
+        f"/s/{space_slug}/posts/new?kind=discussion", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302, response.text
+    from community.villages.models import Post
+
+    post = db.session.scalar(sa.select(Post).where(Post.title == title))
+    return post.images[0]
+
+
+def test_pictures_of_a_members_only_space_are_for_its_members(
+    app, client, login, make_space, make_user, member
+):
+    network = make_space(
+        "contractor_network", name="Grønne Områder", place="Skanderborg", visibility="members"
+    )
+    village = make_space(name="Stilling")
+    peter = make_user("peter@example.org")
+    member(network, peter)
+    member(village, peter)
+    login(peter)
+    private = _picture(client, network.slug, "Skur")
+    public = _picture(client, "stilling", "Marked")
+    for name in (private.filename, private.thumbnail):
+        own = client.get(f"/media/{name}")
+        assert own.status_code == 200
+        assert "private" in own.headers["Cache-Control"] and "public" not in own.headers["Cache-Control"]
+    shown = client.get(f"/media/{public.thumbnail}")
+    assert shown.status_code == 200 and "public" in shown.headers["Cache-Control"]
+    client.post("/logout")
+    for name in (private.filename, private.thumbnail):
+        assert client.get(f"/media/{name}").status_code == 404, "an outsider with the URL"
+    assert client.get(f"/media/{public.filename}").status_code == 200
+    login(make_user("ole@example.org"))
+    assert client.get(f"/media/{private.filename}").status_code == 404, "a signed-in outsider"

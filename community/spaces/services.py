@@ -183,9 +183,15 @@ def update_space(
         raise NotAllowed(_("This space is archived and read-only."))
     color = check_color(primary_color)
     max_logo = current_app.config["LOGO_MAX_BYTES"]
-    logo_name = save_image(logo, max_bytes=max_logo, max_size=(512, 512), field="logo") if logo else None
+    logo_name = (
+        save_image(logo, max_bytes=max_logo, max_size=(512, 512), field="logo", space_id=space.id)
+        if logo
+        else None
+    )
     header_name = (
-        save_image(header_image, max_bytes=max_logo, max_size=(1600, 400), field="header_image")
+        save_image(
+            header_image, max_bytes=max_logo, max_size=(1600, 400), field="header_image", space_id=space.id
+        )
         if header_image
         else None
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
@@ -19,10 +20,11 @@ from community.errors import DomainError
 from community.extensions import db
 from community.forms import flash_errors
 from community.i18n import _
+from community.media import owners as media_owners
 from community.permissions import require
 from community.spaces import bp, permissions, services
 from community.spaces.forms import InviteForm, JoinForm, RoleForm, ThemeForm
-from community.spaces.models import Membership, MembershipStatus, Official, Role
+from community.spaces.models import Membership, MembershipStatus, Official, Role, Space
 from community.spaces.tenancy import current_municipality, get_in_space_or_404
 
 
@@ -277,6 +279,21 @@ def invitation(token: str):
 
 @bp.get("/media/<path:name>")
 def media(name: str):
+    """An uploaded picture, under the visibility of the space it belongs to: cached publicly for a year
+    when anyone may see it, privately (the browser only) for members of a members-only space, and a 404
+    for everyone else."""
+    owner_ids = media_owners(name)
+    public = not owner_ids or None in owner_ids
+    if not public:
+        owners = db.session.scalars(sa.select(Space).where(Space.id.in_(owner_ids))).all()
+        public = any(space.is_public for space in owners)
+        if not public and not any(permissions.can_view_space(current_user, space) for space in owners):
+            abort(404)
     response = send_from_directory(current_app.config["MEDIA_FOLDER"], name, max_age=31536000)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if not public:
+        response.cache_control.public = False
+        response.cache_control.private = True
+        response.cache_control.max_age = 3600
+        response.vary.add("Cookie")
     return response
