@@ -35,4 +35,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     setup.configure_blueprints(app)
     setup.configure_errors(app)
     setup.configure_cli(app)
+    setup.configure_proxy(app)  # last: the outermost layer sees the request first
     return app

@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Flask
 
+from community.ratelimits import DEFAULTS as RATE_LIMITS
+
 #: Environment variable (without the ``COMMUNITY_`` prefix) -> config key, with how to parse it.
 ENVIRONMENT: dict[str, tuple[str, type]] = {
     "ENV": ("COMMUNITY_ENV", str),
@@ -24,6 +26,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "TILE_URL": ("TILE_URL", str),
     "LOG_LEVEL": ("LOG_LEVEL", str),
     "MUNICIPALITY": ("MUNICIPALITY", str),
+    "PROXY_FIX": ("PROXY_FIX", int),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", bool),
 }
 
@@ -57,8 +60,7 @@ DEFAULTS: dict[str, Any] = {
     # ``configure`` turns it on in production unless COMMUNITY_SESSION_COOKIE_SECURE says otherwise.
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
-    "LOGIN_LIMIT_IP": "20 per minute;200 per day",
-    "LOGIN_LIMIT_ACCOUNT": "5 per minute;50 per day",
+    **RATE_LIMITS,  # community/ratelimits.py: every limit and the number of trusted proxies
     "RATELIMIT_ENABLED": True,
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 65536,

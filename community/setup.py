@@ -149,6 +149,12 @@ def configure_errors(app: Flask) -> None:
     install(app)
 
 
+def configure_proxy(app: Flask) -> None:
+    from community.ratelimits import configure_proxy as install
+
+    install(app)
+
+
 def configure_cli(app: Flask) -> None:
     from community.demo import demo_cli
 

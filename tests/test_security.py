@@ -297,3 +297,101 @@ def test_pictures_of_a_members_only_space_are_for_its_members(
     assert client.get(f"/media/{public.filename}").status_code == 200
     login(make_user("ole@example.org"))
     assert client.get(f"/media/{private.filename}").status_code == 404, "a signed-in outsider"
+
+
+# --- 11: rate limits -------------------------------------------------------------------------------------
+
+
+def _from(ip):
+    return {"environ_base": {"REMOTE_ADDR": ip}}
+
+
+def test_a_guesser_elsewhere_does_not_lock_the_owner_out(app, client, make_user, monkeypatch):
+    make_user("anna@example.org")
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_ACCOUNT", "5 per minute")
+    for _ in range(5):
+        client.post(
+            "/login", data={"email": "anna@example.org", "password": "guess"}, **_from("198.51.100.7")
+        )
+    limited = client.post(
+        "/login", data={"email": "anna@example.org", "password": "guess"}, headers=EN, **_from("198.51.100.7")
+    )
+    assert limited.status_code == 429 and "Too many attempts" in limited.text
+    owner = app.test_client()
+    response = owner.post(
+        "/login", data={"email": "anna@example.org", "password": PASSWORD}, **_from("203.0.113.9")
+    )
+    assert response.status_code == 302, "the owner, from their own address, still logs in"
+
+
+def test_the_owners_own_logins_do_not_use_up_the_allowance(app, client, make_user, monkeypatch):
+    make_user("anna@example.org")
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_ACCOUNT", "2 per minute")
+    for _ in range(4):
+        assert (
+            client.post("/login", data={"email": "anna@example.org", "password": PASSWORD}).status_code == 302
+        )
+        client.post("/logout")
+
+
+def test_reset_mails_are_limited_per_address_and_per_ip(app, client, make_user, outbox, monkeypatch):
+    monkeypatch.setitem(app.config, "RESET_LIMIT_IP", "3 per minute")
+    make_user("anna@example.org")
+    make_user("bo@example.org")
+    for _ in range(2):
+        assert (
+            client.post("/reset", data={"email": "anna@example.org"}, **_from("198.51.100.7")).status_code
+            == 302
+        )
+    third = client.post("/reset", data={"email": "Anna@example.org "}, headers=EN, **_from("198.51.100.8"))
+    assert third.status_code == 429 and "Too many attempts" in third.text
+    assert len(outbox()) == 2
+    assert client.post("/reset", data={"email": "bo@example.org"}, **_from("198.51.100.7")).status_code == 302
+    fourth = client.post("/reset", data={"email": "someone@example.org"}, **_from("198.51.100.7"))
+    assert fourth.status_code == 429, "the same address asking for many e-mails"
+
+
+def test_registration_is_limited_per_ip(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "REGISTER_LIMIT_IP", "2 per minute")
+    for n in range(2):
+        assert _register(client, "en lang sætning", email=f"k{n}@example.org").status_code == 302
+        client.post("/logout")
+    response = _register(client, "en lang sætning", email="k9@example.org", lang="da")
+    assert response.status_code == 429 and "For mange forsøg" in response.text
+
+
+def test_posting_is_limited_per_person_on_every_route(app, client, login, village, monkeypatch):
+    limits = {**app.config["CREATE_LIMITS"], "villages.write": "2 per minute"}
+    monkeypatch.setitem(app.config, "CREATE_LIMITS", limits)
+    monkeypatch.setitem(app.config, "WRITE_LIMIT_USER", "3 per minute")
+    login(village.jens)
+    for n in range(2):
+        data = {"title": f"Opslag {n}", "body": "x"}
+        assert client.post("/s/stilling/posts/new?kind=discussion", data=data).status_code == 302
+    third = client.post(
+        "/s/stilling/posts/new?kind=discussion", data={"title": "Tre", "body": "x"}, headers=EN
+    )
+    assert third.status_code == 429 and "Too many attempts" in third.text
+    login(village.anne)
+    assert (
+        client.post("/s/stilling/posts/new?kind=discussion", data={"title": "Anne", "body": "x"}).status_code
+        == 302
+    )
+    for _ in range(2):  # any other route that writes counts against one allowance per person
+        assert client.post("/notifications/read-all").status_code == 302
+    assert client.post("/notifications/read-all").status_code == 429
+
+
+def test_behind_a_proxy_each_citizen_has_their_own_allowance(tmp_path):
+    from tests.support import reset_schema
+
+    app = create_app(make_config(tmp_path, PROXY_FIX=1, LOGIN_LIMIT_IP="2 per minute"))
+    reset_schema(app)
+    client = app.test_client()
+
+    def attempt(ip):
+        headers = {"X-Forwarded-For": ip, "X-Forwarded-Proto": "https"}
+        return client.post("/login", data={"email": "x@example.org", "password": "x"}, headers=headers)
+
+    assert [attempt("198.51.100.7").status_code for _ in range(3)] == [200, 200, 429]
+    assert attempt("203.0.113.9").status_code == 200, "another citizen behind the same proxy"

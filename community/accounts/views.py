@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from community import geo
@@ -34,11 +35,30 @@ def _home_place(form, *, required: bool) -> geo.Place | None:
         return None
 
 
+def _email_in_form() -> str:
+    return (request.form.get("email") or "").strip().lower()
+
+
 def _account_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
+    """One account from one address: someone guessing from elsewhere does not lock the owner out."""
+    return f"login:{_email_in_form()}:{get_remote_address()}"
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302  # a successful login redirects
+
+
+def _registered(response) -> bool:
+    return response.status_code == 302
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["REGISTER_LIMIT_IP"],
+    methods=["POST"],
+    deduct_when=_registered,
+    scope="register",
+)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("spaces.index"))
@@ -100,8 +120,13 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_IP"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"], key_func=_account_key, methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_IP"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("spaces.index"))
@@ -136,6 +161,13 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_IP"], methods=["POST"], scope="reset-ip")
+@limiter.limit(
+    lambda: current_app.config["RESET_LIMIT_ADDRESS"],
+    key_func=lambda: "reset:" + _email_in_form(),
+    methods=["POST"],
+    scope="reset-address",
+)
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
