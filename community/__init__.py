@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     setup.configure_database(app)
     setup.configure_extensions(app)
     setup.configure_huey(app)
+    setup.configure_headers(app)
     setup.configure_templates(app)
     setup.configure_tenancy(app)
     setup.configure_blueprints(app)

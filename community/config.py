@@ -27,6 +27,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "LOG_LEVEL": ("LOG_LEVEL", str),
     "MUNICIPALITY": ("MUNICIPALITY", str),
     "PROXY_FIX": ("PROXY_FIX", int),
+    "HSTS": ("HSTS", bool),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", bool),
 }
 
@@ -44,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "LOG_LEVEL": "INFO",
     "MUNICIPALITY": None,  # slug of the installation's default municipality (see tenancy)
+    "HSTS": None,  # None: on in production (community/headers.py)
     "HUEY_IMMEDIATE": False,
     "BABEL_DEFAULT_LOCALE": "da",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",

@@ -96,6 +96,12 @@ def configure_huey(app: Flask) -> None:
     huey.storage = huey.create_storage()
 
 
+def configure_headers(app: Flask) -> None:
+    from community import headers
+
+    headers.init_app(app)
+
+
 def configure_templates(app: Flask) -> None:
     from community import templating
 

@@ -395,3 +395,94 @@ def test_behind_a_proxy_each_citizen_has_their_own_allowance(tmp_path):
 
     assert [attempt("198.51.100.7").status_code for _ in range(3)] == [200, 200, 429]
     assert attempt("203.0.113.9").status_code == 200, "another citizen behind the same proxy"
+
+
+# --- 13: security headers ---------------------------------------------------------------------------------
+
+
+def _policy(response) -> dict[str, str]:
+    parts = [p.strip() for p in response.headers["Content-Security-Policy"].split(";") if p.strip()]
+    return {p.split(" ", 1)[0]: p.split(" ", 1)[1] if " " in p else "" for p in parts}
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client, village):
+    response = client.get("/s/stilling/map")
+    policy = _policy(response)
+    assert "'unsafe-inline'" not in policy["script-src"] and "'unsafe-eval'" not in policy["script-src"]
+    assert "'unsafe-inline'" not in policy["style-src"]
+    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'self'"
+    assert "https://tile.openstreetmap.org" in policy["img-src"], "the map tiles"
+    assert policy["style-src"] == "'self'", "the theme's colours are a stylesheet of their own"
+    assert "<style" not in response.text
+    assert 'href="/theme/1f5f3a.css"' in response.text
+    theme = client.get("/theme/1f5f3a.css")
+    assert theme.mimetype == "text/css" and "--brand: #1f5f3a;" in theme.text
+    assert client.get("/theme/red;x.css").status_code == 404
+    assert "<script>" not in response.text and " onclick=" not in response.text
+    assert "geolocation=()" in response.headers["Permissions-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers, "HSTS is off outside production"
+
+
+def test_hsts_is_on_in_production(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMMUNITY_SECRET_KEY", "a long production secret")
+    app = create_app(
+        make_config(
+            tmp_path, COMMUNITY_ENV="production", TILE_URL="https://{s}.tiles.example/{z}/{x}/{y}.png"
+        )
+    )
+    assert app.config["HSTS"] is True
+    from community.headers import content_security_policy
+
+    assert "https://*.tiles.example" in content_security_policy(app)["img-src"]
+    response = app.test_client().get("/static/css/faelled.css", base_url="https://faelled.test")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    monkeypatch.setenv("COMMUNITY_HSTS", "off")
+    assert create_app(make_config(tmp_path, COMMUNITY_ENV="production")).config["HSTS"] is False
+
+
+def test_gunicorn_with_our_settings_does_not_name_itself(tmp_path):
+    import http.client
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    (tmp_path / "hello.py").write_text(
+        "def app(environ, start_response):\n"
+        "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+        "    return [b'ok']\n"
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{tmp_path}"}
+    process = subprocess.Popen(
+        [str(gunicorn), "-c", "python:community.gunicorn_conf", "-b", f"127.0.0.1:{port}", "hello:app"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                connection.request("GET", "/")
+                response = connection.getresponse()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        assert response.status == 200 and response.read() == b"ok"
+        assert response.getheader("Server") is None
+        assert response.getheader("Date") is not None, "the other default headers stay"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from flask import Flask, abort, current_app, g, has_request_context, request
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from community.extensions import db
 from community.geo import distance_km
@@ -66,7 +67,11 @@ class SpaceHosts:
 
     def _slug_for(self, host: str) -> str | None:
         with self.app.app_context():
-            found = _host_map().get(_bare_host(host))
+            try:
+                found = _host_map().get(_bare_host(host))
+            except SQLAlchemyError:  # the database is away: the app's own error page says so
+                db.session.rollback()
+                return None
         return found[1] if found else None
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
