@@ -28,6 +28,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "MUNICIPALITY": ("MUNICIPALITY", str),
     "PROXY_FIX": ("PROXY_FIX", int),
     "HSTS": ("HSTS", bool),
+    "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", bool),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", bool),
 }
 
