@@ -30,7 +30,7 @@ from community.maintenance.models import (
     Visit,
 )
 from community.notifications.models import Notification
-from community.spaces.models import Invitation, Membership, Municipality, Space
+from community.spaces.models import Invitation, MediaFile, Membership, Municipality, Space
 from community.villages.models import (
     Comment,
     CommentThanks,
@@ -71,6 +71,7 @@ __all__ = [
     "Invitation",
     "MaintenancePlan",
     "Match",
+    "MediaFile",
     "Membership",
     "Message",
     "Municipality",

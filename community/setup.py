@@ -21,7 +21,9 @@ def configure_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    """One line per request: method, path, status, duration."""
+    """One line per request: method, path (its tokens redacted), status, duration."""
+    from community.logredact import redacted_path
+
     level = getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -37,7 +39,7 @@ def configure_logging(app: Flask) -> None:
         if started is not None:
             ms = (time.perf_counter() - started) * 1000
             request_log.info(
-                "%s %s %s %.1fms", request.method, request.full_path.rstrip("?"), response.status_code, ms
+                "%s %s %s %.1fms", request.method, redacted_path(request), response.status_code, ms
             )
         return response
 
@@ -95,6 +97,12 @@ def configure_huey(app: Flask) -> None:
         huey.storage_kwargs = {"filename": app.config["HUEY_SQLITE_PATH"]}
     huey._immediate = False
     huey.storage = huey.create_storage()
+
+
+def configure_headers(app: Flask) -> None:
+    from community import headers
+
+    headers.init_app(app)
 
 
 def configure_templates(app: Flask) -> None:
@@ -175,6 +183,12 @@ def configure_blueprints(app: Flask) -> None:
 
 def configure_errors(app: Flask) -> None:
     from community.errors import configure_errors as install
+
+    install(app)
+
+
+def configure_proxy(app: Flask) -> None:
+    from community.ratelimits import configure_proxy as install
 
     install(app)
 

@@ -40,7 +40,7 @@ from community.spaces.models import (
     SpaceKind,
     Visibility,
 )
-from community.spaces.permissions import forget_memberships, membership_of
+from community.spaces.permissions import forget_memberships, is_invited_account, membership_of
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HOSTNAME = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
@@ -62,10 +62,6 @@ def create_municipality(*, name: str, place: Place, slug: str | None = None) -> 
     db.session.add(municipality)
     db.session.flush()
     return municipality
-
-
-def default_municipality() -> Municipality | None:
-    return db.session.scalar(sa.select(Municipality).order_by(Municipality.id).limit(1))
 
 
 # --- spaces ----------------------------------------------------------------------------------------
@@ -187,14 +183,21 @@ def update_space(
         raise NotAllowed(_("This space is archived and read-only."))
     color = check_color(primary_color)
     max_logo = current_app.config["LOGO_MAX_BYTES"]
-    logo_name = save_image(logo, max_bytes=max_logo, max_size=(512, 512), field="logo") if logo else None
+    logo_name = (
+        save_image(logo, max_bytes=max_logo, max_size=(512, 512), field="logo", space_id=space.id)
+        if logo
+        else None
+    )
     header_name = (
-        save_image(header_image, max_bytes=max_logo, max_size=(1600, 400), field="header_image")
+        save_image(
+            header_image, max_bytes=max_logo, max_size=(1600, 400), field="header_image", space_id=space.id
+        )
         if header_image
         else None
     )
     if console.get("slug"):
         space.slug = _check_slug(str(console["slug"]), space=space)
+        tenancy.forget_hosts()  # the host name map carries the slug
     if "hostname" in console:
         space.hostname = _check_hostname(console["hostname"] or None, space=space)  # type: ignore[arg-type]
         tenancy.forget_hosts()
@@ -553,7 +556,14 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
         raise DomainError(_("This invitation has expired. Ask an admin of the space for a new one."))
     if invitation.space.is_archived:
         raise NotAllowed(_("This space is archived and read-only."))
-    if normalize_email(user.email) == invitation.email and user.confirmed_at is None:
+    if not is_invited_account(user, invitation):
+        raise NotAllowed(
+            _(
+                "This invitation was sent to another e-mail address. Log in with the account for that "
+                "address (or create it), or ask an admin of the space to invite you."
+            )
+        )
+    if user.confirmed_at is None:
         user.confirmed_at = utcnow()  # the link reached this address
     membership = _grant(invitation.space, user, invitation.role)
     invitation.accepted_at = utcnow()

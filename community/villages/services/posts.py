@@ -168,6 +168,7 @@ def _apply(post: Post, space: Space, data: PostInput) -> None:
             max_bytes=current_app.config.get("POST_IMAGE_MAX_BYTES", IMAGE_MAX_BYTES),
             sizes=((1600, 1600), (480, 480)),
             field="images",
+            space_id=space.id,
         )
         position += 1
         post.images.append(
