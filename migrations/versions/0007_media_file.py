@@ -5,16 +5,16 @@ year. ``media_file`` says which space a stored file belongs to, so ``/media/<nam
 pictures of posts and the logos and header images of spaces uploaded so far are recorded here; other
 files (guides, photos of fault reports and visits) stay public as they were.
 
-Revision ID: 0006_sec_media_file
-Revises: 0005_post_pinned_index
+Revision ID: 0007_media_file
+Revises: 0006_helpdesk_threads
 Create Date: 2026-12-06 04:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_sec_media_file"
-down_revision = "0005_post_pinned_index"
+revision = "0007_media_file"
+down_revision = "0006_helpdesk_threads"
 branch_labels = None
 depends_on = None
 
