@@ -32,7 +32,7 @@ run: seed
 	HOST=$(HOST) PORT=$(PORT) ./scripts/run.sh
 
 worker: install
-	$(BIN)/huey_consumer community.worker.huey --workers 2 --worker-type thread
+	COMMUNITY_BASE_URL="$${COMMUNITY_BASE_URL:-http://$(HOST):$(PORT)}" $(BIN)/huey_consumer community.worker.huey --workers 2 --worker-type thread
 
 lint: install
 	$(BIN)/ruff check .
