@@ -1,5 +1,5 @@
-"""E-mail: composed in the recipient's language, queued on Huey once the transaction commits, delivered over SMTP when
-``COMMUNITY_MAIL_URL`` is set (``smtp://user:pass@host:port``, ``smtps://…``, ``?starttls=1``),
+"""E-mail: composed in the recipient's language, queued on Huey once the transaction commits, delivered
+over SMTP when ``COMMUNITY_MAIL_URL`` is set (``smtp://user:pass@host:port``, ``smtps://…``, ``?starttls=1``),
 otherwise written as ``.eml`` files into ``instance/outbox`` so the default runs offline."""
 
 from __future__ import annotations
