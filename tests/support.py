@@ -67,12 +67,35 @@ BUILD_INPUTS = ("pyproject.toml", "setup.py", "README.md", "community")
 BUILD_LEFT_OUT = ("__pycache__", "*.pyc", "*.mo", "*.egg-info")
 
 
+def readme_blocks(section: str) -> list[list[str]]:
+    """The ``sh`` code blocks of a section of README.md, as lists of lines."""
+    text = (ROOT / "README.md").read_text()
+    start = text.index(f"\n{section}\n")
+    end = text.find("\n## ", start + 1)
+    blocks, current = [], None
+    for line in text[start : end if end > 0 else None].splitlines():
+        if line.strip() == "```sh":
+            current = []
+        elif line.strip() == "```" and current is not None:
+            blocks.append(current)
+            current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+def tool_path() -> str:
+    """PATH with the test interpreter's environment first: ``pip`` and ``python3`` are its own."""
+    import sys
+
+    return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+
 def build_wheel(workdir: Path) -> Path:
-    """Builds the project's wheel as production does (``pip wheel``, isolated build environment) from a
-    clean copy of the source in ``workdir``, and returns its path."""
+    """Builds the project's wheel with the README's build command (``pip wheel``, isolated build
+    environment) in a clean copy of the source in ``workdir``, and returns its path."""
     import shutil
     import subprocess
-    import sys
 
     source = workdir / "source"
     source.mkdir()
@@ -81,13 +104,15 @@ def build_wheel(workdir: Path) -> Path:
             shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns(*BUILD_LEFT_OUT))
         else:
             shutil.copy2(ROOT / name, source / name)
-    dist = workdir / "dist"
+    build = readme_blocks("## Production")[0]
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(dist), str(source)],
+        ["bash", "-euo", "pipefail", "-c", "\n".join(build)],
+        cwd=source,
+        env={**os.environ, "PATH": tool_path(), "PIP_QUIET": "1"},
         check=True,
         timeout=300,
     )
-    (wheel,) = dist.glob("faelled-*.whl")
+    (wheel,) = (source / "dist").glob("faelled-*.whl")
     return wheel
 
 
