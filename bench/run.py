@@ -74,7 +74,7 @@ def environment(url: str, instance: Path) -> dict[str, str]:
 
 def schema_key() -> str:
     """Changes when a migration is added, so data seeded for an older schema is not reused."""
-    names = sorted(p.name for p in (ROOT / "migrations" / "versions").glob("*.py"))
+    names = sorted(p.name for p in (ROOT / "community" / "migrations" / "versions").glob("*.py"))
     return hashlib.sha256("\n".join(names).encode()).hexdigest()[:12]
 
 

@@ -7,6 +7,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -40,7 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
     "MAIL_URL": None,  # None: .eml files in instance/outbox
     "MAIL_FROM": "Fælled <no-reply@faelled.example>",
-    "BASE_URL": None,
+    "BASE_URL": None,  # None: DEVELOPMENT_BASE_URL outside production, refused in production
     "GEOCODER": None,  # "nominatim" to look up places online; None keeps to the gazetteer
     "GEOCODER_USER_AGENT": "faelled",
     "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -72,6 +73,11 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+#: Where ``make run`` serves by default (``scripts/run.sh`` sets ``COMMUNITY_BASE_URL`` from its
+#: ``HOST`` and ``PORT``, for the web server and the worker alike).
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+
+
 class ConfigError(RuntimeError):
     """The configuration cannot run (for example production without a secret key)."""
 
@@ -101,6 +107,24 @@ def _instance_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def _base_url(value: str | None, *, production: bool) -> str:
+    """The absolute address of the site, for links in e-mails and feeds. A background job never sees a
+    request, so it cannot be guessed from one: production must say it."""
+    if not value:
+        if production:
+            raise ConfigError(
+                "COMMUNITY_BASE_URL must be set in production (the address people reach the site on, "
+                "e.g. https://faelled.skanderborg.dk): e-mails sent by the worker link to it."
+            )
+        return DEVELOPMENT_BASE_URL
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            f"COMMUNITY_BASE_URL must be an http(s) address like https://faelled.example.dk, not {value!r}."
+        )
+    return value.rstrip("/")
+
+
 def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     explicit = {**from_environment(), **(overrides or {})}
     app.config.update(DEFAULTS)
@@ -122,6 +146,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = production
     # The remember-me cookie logs in as much as the session cookie does: the same protections.
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    app.config["BASE_URL"] = _base_url(app.config["BASE_URL"], production=production)
     storage = app.config["REDIS_URL"] or "memory://"
     app.config.setdefault("RATELIMIT_STORAGE_URI", storage)
     app.config.setdefault("MEDIA_FOLDER", str(instance / "media"))

@@ -9,6 +9,7 @@ from typing import Any
 from flask import flash, has_request_context, request
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField as FlaskFileField
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import (
     DecimalField,
@@ -70,7 +71,11 @@ class Form(FlaskForm):
             if not has_request_context() or not (data is request.form or isinstance(data, CombinedMultiDict)):
                 return data
             # NUL never belongs in text (PostgreSQL refuses to store it): it is dropped here, for every form.
-            text = MultiDict([(k, v.replace("\x00", "")) for k, v in request.form.items(multi=True)])
+            # Browsers send a textarea's line breaks as CRLF: stored as LF, so a text saved again unchanged
+            # stays the same.
+            text = MultiDict(
+                [(k, v.replace("\x00", "").replace("\r\n", "\n")) for k, v in request.form.items(multi=True)]
+            )
             accepts_files = {f.name for f in form if isinstance(f, FileField)}
             files = MultiDict([(k, v) for k, v in request.files.items(multi=True) if k in accepts_files])
             return CombinedMultiDict([files, text])
@@ -114,6 +119,15 @@ def user_text_fields(form: Any) -> Iterator[Field]:
             and not any(isinstance(v, Email) for v in field.validators)
         ):
             yield field
+
+
+class UploadField(FlaskFileField):
+    """A file upload. Its data is only ever the file sent with this request: a form filled from a stored
+    object (``ThemeForm(obj=space)``) would otherwise carry the stored file name in it, taken for an
+    upload when the form is saved again without a new file."""
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        super().process(formdata, data=None, extra_filters=extra_filters)
 
 
 class Required(DataRequired):
@@ -222,6 +236,7 @@ __all__ = [
     "NumberField",
     "Optional",
     "Required",
+    "UploadField",
     "choices",
     "coerce_id",
     "email_field",

@@ -52,7 +52,7 @@ def configure_database(app: Flask) -> None:
         options.setdefault("pool_size", 5)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
-    migrations = Path(__file__).resolve().parent.parent / "migrations"
+    migrations = Path(__file__).resolve().parent / "migrations"  # inside the package: ships in the wheel
     migrate.init_app(app, db, directory=str(migrations), render_as_batch=True, compare_type=True)
     if url.startswith("sqlite"):
         from community.db import tune_sqlite

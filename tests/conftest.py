@@ -25,7 +25,7 @@ from community.extensions import db as _db
 from community.extensions import limiter
 from community.spaces import services as space_services
 from community.spaces.models import Municipality, Role, Space, SpaceKind
-from tests.support import PASSWORD, TEST_DATABASE_URL, make_config, reset_schema
+from tests.support import PASSWORD, TEST_DATABASE_URL, build_wheel, make_config, reset_schema
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +34,12 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     application = create_app(make_config(instance, TEST_DATABASE_URL))
     reset_schema(application)
     return application
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's wheel, built once per session (only by the tests that ask for it)."""
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from community import create_app
 from community.config import ConfigError, from_environment
-from tests.support import make_config
+from tests.support import ROOT, make_config
 
 
 def test_environment_variables_are_read():
@@ -89,3 +89,34 @@ def test_demo_seed_builds_the_skanderborg_demo(tmp_path):
         for who in ("kommune", "borger", "klub", "entreprenor", "frivillig", "senior"):
             assert authenticate(f"{who}@example.org", "faelled-demo") is not None, who
         assert authenticate("kommune@example.org", "faelled-demo").is_staff
+
+
+# --- the site's address: links in e-mails from the worker and the CLI ----------------------------
+
+
+def test_production_needs_a_base_url(tmp_path):
+    config = make_config(tmp_path, COMMUNITY_ENV="production", BASE_URL=None)
+    with pytest.raises(ConfigError, match="COMMUNITY_BASE_URL must be set in production"):
+        create_app(config)
+
+
+@pytest.mark.parametrize(
+    "url", ["faelled.skanderborg.dk", "ftp://faelled.dk", "https://", "https://x.dk/?a=1"]
+)
+def test_a_base_url_that_is_no_address_is_refused(tmp_path, url):
+    with pytest.raises(ConfigError, match="COMMUNITY_BASE_URL must be an http"):
+        create_app(make_config(tmp_path, BASE_URL=url))
+
+
+def test_development_links_to_where_make_run_serves(tmp_path):
+    app = create_app(make_config(tmp_path, COMMUNITY_ENV="development", BASE_URL=None))
+    assert app.config["BASE_URL"] == "http://127.0.0.1:5000"
+    run = (ROOT / "scripts" / "run.sh").read_text()
+    assert 'COMMUNITY_BASE_URL="${COMMUNITY_BASE_URL:-http://${HOST:-127.0.0.1}:${PORT:-5000}}"' in run
+
+
+def test_the_base_url_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMMUNITY_BASE_URL", "https://faelled.skanderborg.dk/")
+    config = make_config(tmp_path)
+    config.pop("BASE_URL")
+    assert create_app(config).config["BASE_URL"] == "https://faelled.skanderborg.dk"

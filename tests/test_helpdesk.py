@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import has_request_context
 
 from community import geo
 from community.db import utcnow
@@ -416,3 +417,32 @@ def test_the_safety_rules_are_shown_where_help_is_arranged(client, login, desk):
             "A volunteer never asks for your MitID codes or your passwords."
             in client.get(path, headers=EN).text
         )
+
+
+def test_a_reminder_from_the_hourly_job_links_to_the_base_url(app, desk, outbox, monkeypatch):
+    """The job runs in the worker, outside any request: its e-mails link to COMMUNITY_BASE_URL."""
+    from community.helpdesk.tasks import hourly_reminders
+
+    monkeypatch.setitem(app.config, "BASE_URL", "https://faelled.skanderborg.dk")
+    soon = utcnow() + timedelta(days=2)
+    request = requests.file_request(
+        desk.municipality.id,
+        by=desk.senior,
+        data=RequestInput(
+            topic=desk.post,
+            mode=Mode.PHONE,
+            description="Brevet",
+            windows=[(soon, soon + timedelta(hours=2))],
+        ),
+    )
+    requests.accept(request, by=desk.anne)
+    requests.schedule(request, by=desk.anne, at=utcnow() + timedelta(hours=20))
+    db.session.commit()
+    assert not has_request_context()
+    before = len(outbox())  # the e-mails so far (the match, the agreed time) are not the job's
+    assert hourly_reminders.call_local() == 1
+    sent = outbox()[before:]
+    assert {m["To"] for m in sent} == {"senior@example.org", "frivillig@example.org"}
+    for message in sent:
+        link = next(w for w in message.get_body().get_content().split() if "://" in w)
+        assert link == f"https://faelled.skanderborg.dk/helpdesk/requests/{request.id}"

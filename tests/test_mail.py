@@ -128,3 +128,84 @@ def test_a_worker_thread_delivers_with_the_bound_app(app, outbox):
     worker.join(timeout=30)
     assert errors == []
     assert [m["Subject"] for m in outbox()] == ["From a worker"]
+
+
+# --- e-mail leaves only with a committed transaction -----------------------------------------------
+
+KAREN = {
+    "display_name": "Karen",
+    "email": "karen@example.org",
+    "password": "en lang sætning",
+    "confirm": "en lang sætning",
+    "home": "Ry",
+}
+
+
+def test_a_committed_request_sends_its_mail(client, outbox):
+    response = client.post("/register", data=KAREN, headers={"Accept-Language": "en"})
+    assert response.status_code == 302
+    assert [m["To"] for m in outbox()] == ["karen@example.org"]
+
+
+def test_a_request_that_fails_after_composing_sends_nothing(app, client, outbox, monkeypatch):
+    """The confirmation is composed, then the request fails before its commit: a 500, rolled back."""
+    from community.accounts import services
+
+    real_register = services.register
+
+    def register_then_fail(**kwargs):
+        real_register(**kwargs)
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(services, "register", register_then_fail)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    response = client.post("/register", data=KAREN, headers={"Accept-Language": "en"})
+    assert response.status_code == 500
+    assert outbox() == []
+    assert client.post("/reset", data={"email": "karen@example.org"}).status_code == 302
+    assert outbox() == [], "no account was committed, and the rolled-back mail never follows later"
+
+
+def test_a_request_refused_after_composing_sends_nothing(client, outbox, monkeypatch):
+    """A DomainError after the e-mail was composed: the form is shown again, nothing is committed."""
+    from community.accounts import services
+    from community.errors import DomainError
+
+    real_register = services.register
+
+    def register_then_refuse(**kwargs):
+        real_register(**kwargs)
+        raise DomainError("Refused after all.", field="email")
+
+    monkeypatch.setattr(services, "register", register_then_refuse)
+    response = client.post("/register", data=KAREN, headers={"Accept-Language": "en"})
+    assert response.status_code == 200 and "Refused after all." in response.text
+    client.get("/")  # a later request of the same client commits its own work
+    assert outbox() == []
+
+
+def _note(db, to: str) -> None:
+    mail.send_template(
+        to, "notification", locale="en", user=type("U", (), {"display_name": "X"})(), sentence=to, link="/"
+    )
+
+
+def test_mail_waits_for_the_commit_and_a_rollback_drops_it(app, db, outbox):
+    _note(db, "first@example.org")
+    assert outbox() == []
+    db.session.rollback()
+    _note(db, "second@example.org")
+    db.session.commit()
+    assert [m["To"] for m in outbox()] == ["second@example.org"]
+
+
+def test_a_savepoint_rolled_back_drops_only_its_own_mail(app, db, outbox):
+    _note(db, "outer@example.org")
+    savepoint = db.session.begin_nested()
+    _note(db, "inner@example.org")
+    savepoint.rollback()
+    with db.session.begin_nested():
+        _note(db, "kept@example.org")
+    assert outbox() == [], "a released savepoint is not a commit"
+    db.session.commit()
+    assert sorted(m["To"] for m in outbox()) == ["kept@example.org", "outer@example.org"]

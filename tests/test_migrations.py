@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -132,3 +134,13 @@ def test_conversations_keep_their_post_across_the_move_on_sqlite(tmp_path):
 def test_conversations_keep_their_post_across_the_move_on_postgresql(app):
     _conversation_moves(app)
     assert _diff(app) == []
+
+
+def test_the_migrations_ship_inside_the_package(app):
+    """``flask db upgrade`` on an installed wheel finds them: they live in the package, not beside it."""
+    import community
+
+    package = Path(community.__file__).resolve().parent
+    directory = Path(app.extensions["migrate"].directory)
+    assert directory == package / "migrations"
+    assert (directory / "env.py").is_file() and any((directory / "versions").glob("0001_*.py"))

@@ -23,6 +23,8 @@ def test_notify_records_and_mails_in_the_recipients_language(db, make_user, outb
     english = make_user(locale="en")
     _role_changed(danish)
     _role_changed(english)
+    assert outbox() == [], "e-mail waits for the transaction to commit"
+    db.session.commit()
     by_recipient = {m["To"]: m for m in outbox()}
     assert by_recipient[danish.email]["Subject"] == "Hanne har givet dig rollen moderator i Stilling."
     assert by_recipient[english.email]["Subject"] == "Hanne gave you the role moderator in Stilling."

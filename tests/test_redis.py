@@ -43,6 +43,7 @@ def test_login_throttle_is_shared_through_redis(redis_app):
 def test_a_mail_job_is_queued_in_redis_and_run_by_a_worker(redis_app, tmp_path):
     from pathlib import Path
 
+    from community.extensions import db
     from community.notifications import mail
 
     with redis_app.test_request_context():
@@ -54,6 +55,8 @@ def test_a_mail_job_is_queued_in_redis_and_run_by_a_worker(redis_app, tmp_path):
             sentence="Queued",
             link="http://x/",
         )
+        assert huey.pending_count() == 0, "queued when the transaction commits"
+        db.session.commit()
         assert huey.pending_count() == 1
         outbox = Path(redis_app.config["OUTBOX_FOLDER"])
         assert not list(outbox.glob("*.eml")) if outbox.exists() else True

@@ -404,6 +404,7 @@ def test_a_membership_of_another_space_is_not_found(client, login, make_user, ma
 def test_an_invitation_works_for_someone_without_an_account(client, make_space, outbox):
     space = make_space("contractor_network", name="Grønne Områder", place="Skanderborg")
     services.invite(space, email="peter@example.org", role=Role.ADMIN, by=None)
+    db.session.commit()
     link = link_in(outbox()[0])
     page = client.get(link, headers=EN).get_data(as_text=True)
     assert "You are invited to Grønne Områder with the role admin." in page

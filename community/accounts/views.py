@@ -115,6 +115,7 @@ def confirm(token: str):
 def resend_confirmation():
     if ResendConfirmationForm().validate_on_submit() and not current_user.is_confirmed:
         services.send_confirmation(current_user)
+        db.session.commit()  # the e-mail is queued when the transaction commits
         flash(_("We have sent a new confirmation link to %(email)s.", email=current_user.email), "success")
     return redirect(request.referrer if safe_next(request.referrer) else url_for("accounts.profile"))
 
@@ -172,6 +173,7 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
+        db.session.commit()  # the e-mail is queued when the transaction commits
         flash(
             _(
                 "If %(email)s has an account, a link to choose a new password is on its way. "

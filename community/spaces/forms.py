@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Regexp
 
@@ -11,6 +10,7 @@ from community.forms import (
     NumberField,
     Optional,
     Required,
+    UploadField,
     choices,
     email_field,
     length,
@@ -73,11 +73,11 @@ class ThemeForm(Form):
     show_provider = BooleanField(
         _l('Show "Provided by" and the name of the municipality at the bottom of the pages')
     )
-    logo = FileField(
+    logo = UploadField(
         _l("Logo"), description=_l("PNG, JPEG, GIF or WebP, at most 2 MB."), render_kw=IMAGE_ACCEPT
     )
     remove_logo = BooleanField(_l("Remove the logo"))
-    header_image = FileField(
+    header_image = UploadField(
         _l("Header image"), description=_l("A wide picture, at most 2 MB."), render_kw=IMAGE_ACCEPT
     )
     remove_header = BooleanField(_l("Remove the header image"))

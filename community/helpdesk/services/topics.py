@@ -89,12 +89,14 @@ def save_guide(
     if guide is None:
         guide = Guide(topic_id=topic.id)
         db.session.add(guide)
-    old_images = {s.position: (s.image, s.image_alt) for s in guide.steps}
+    existing = {s.position: s for s in guide.steps}
     guide.title, guide.summary, guide.updated_by_id = title.strip(), summary.strip(), by.id
     guide.language = language
     new_steps = []
     for position, step in enumerate(steps):
-        image, alt = old_images.get(position, (None, ""))
+        # A step keeps its row (and its picture) at its position: a guide saved unchanged stays the same.
+        row = existing.get(position) or GuideStep(position=position, image=None, image_alt="")
+        image, alt = row.image, row.image_alt
         if step.image is not None:
             image = save_image(
                 step.image,
@@ -105,15 +107,8 @@ def save_guide(
             alt = step.image_alt.strip()
         elif step.image_alt.strip():
             alt = step.image_alt.strip()
-        new_steps.append(
-            GuideStep(
-                position=position,
-                text=step.text,
-                text_html=render_markdown(step.text),
-                image=image,
-                image_alt=alt,
-            )
-        )
+        row.text, row.text_html, row.image, row.image_alt = step.text, render_markdown(step.text), image, alt
+        new_steps.append(row)
     guide.steps = new_steps
     db.session.flush()
     return guide

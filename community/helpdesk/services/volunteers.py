@@ -44,7 +44,7 @@ def save_profile(
     profile = lock(permissions.volunteer_of(user))  # type: ignore[type-var]
     profile.topics = topics
     profile.languages = list(dict.fromkeys(languages))
-    profile.modes = [m.value for m in modes]
+    profile.modes = [m.value for m in Mode if m in modes]  # one order, however they were ticked
     profile.radius_km = radius_km
     profile.availability = availability.strip()
     profile.about = about.strip()

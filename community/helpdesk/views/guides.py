@@ -109,11 +109,13 @@ def guide_edit(slug: str | None = None, guide_id: int | None = None):
     if form.validate_on_submit():
         texts = split_steps(form.steps.data)
         uploads = [f for f in request.files.getlist(form.images.name) if f and f.filename]
-        alts = [line.strip() for line in (form.image_alts.data or "").splitlines()]
-        steps = [
-            StepInput(text, uploads[i] if i < len(uploads) else None, alts[i] if i < len(alts) else "")
-            for i, text in enumerate(texts)
-        ]
+        # One line per picture, as the page shows them: the lines go to the steps that have a picture.
+        alts = iter(line.strip() for line in (form.image_alts.data or "").splitlines())
+        pictured = {s.position for s in found.steps if s.image} if found else set()
+        steps = []
+        for i, text in enumerate(texts):
+            upload = uploads[i] if i < len(uploads) else None
+            steps.append(StepInput(text, upload, next(alts, "") if upload or i in pictured else ""))
         try:
             saved = topics.save_guide(
                 parent,

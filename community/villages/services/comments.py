@@ -79,7 +79,8 @@ def edit_comment(comment: Comment, space: Space, *, by: User, body: str) -> Comm
         raise NotAllowed(_("Only the author and the space's moderators can change this comment."))
     comment.body = _check_body(body)
     comment.body_html = render_markdown(comment.body)
-    comment.edited_at = utcnow()
+    if db.session.is_modified(comment):  # saved unchanged, it is not "edited"
+        comment.edited_at = utcnow()
     db.session.flush()
     return comment
 

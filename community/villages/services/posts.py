@@ -204,7 +204,8 @@ def edit_post(post: Post, space: Space, *, by: User, data: PostInput) -> Post:
     data.kind = post.kind  # the kind of a post does not change
     _check(space, data, by=by, post=post)
     _apply(post, space, data)
-    post.edited_at = utcnow()
+    if db.session.is_modified(post):  # saved unchanged, it is not "edited"
+        post.edited_at = utcnow()
     db.session.flush()
     search.index_post(post)
     return post
