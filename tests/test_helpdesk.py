@@ -435,7 +435,7 @@ def test_a_reminder_from_the_hourly_job_links_to_the_base_url(app, desk, outbox,
             windows=[(soon, soon + timedelta(hours=2))],
         ),
     )
-    requests.accept(request, by=desk.anne)
+    matches.accept(request, by=desk.anne)
     requests.schedule(request, by=desk.anne, at=utcnow() + timedelta(hours=20))
     db.session.commit()
     assert not has_request_context()

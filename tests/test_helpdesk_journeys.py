@@ -334,6 +334,7 @@ def test_cafe_bookings_are_reminded_the_day_before_once(client, login, desk, out
     assert (
         db.session.scalar(sa.select(sa.func.count(Booking.id)).where(Booking.reminded_at.is_not(None))) == 2
     )
+    db.session.commit()  # as the job does: the e-mails leave with the commit
     mails = outbox()
     assert len(mails) == 2
     english = next(m for m in mails if m["To"] == daughter.email)
@@ -364,6 +365,7 @@ def test_after_a_cafe_the_senior_answers_how_it_went_in_two_clicks(app, client, 
 
     assert feedback.ask_after_cafes() == 1, "asked of the one who came, not of the no-show"
     assert feedback.ask_after_cafes() == 0
+    db.session.commit()  # as the job does: the e-mails leave with the commit
     mail = outbox()[-1]
     assert mail["To"] == desk.senior.email
     path = link_in(mail)

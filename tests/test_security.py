@@ -22,6 +22,7 @@ def test_an_invitation_cannot_be_taken_by_another_account(client, login, make_us
     space = make_space("contractor_network", name="Grønne Områder", place="Skanderborg", visibility="members")
     peter = make_user("peter@example.org", name="Peter")
     services.invite(space, email="peter@example.org", role=Role.ADMIN, by=None)
+    db.session.commit()  # the e-mail leaves with the commit
     link = link_in(outbox()[-1])
     login(make_user("mallory@example.org", name="Mallory"))
     page = client.get(link, headers=EN).get_data(as_text=True)
@@ -98,6 +99,7 @@ def test_the_request_log_redacts_tokens(client, make_user, make_space, outbox, c
     space = make_space()
     client.post("/reset", data={"email": "anna@example.org"})
     services.invite(space, email="ny@example.org", role=Role.MEMBER, by=None)
+    db.session.commit()  # the e-mail leaves with the commit
     reset_link, invitation_link = link_in(outbox()[0]), link_in(outbox()[1])
     secrets = [reset_link.rsplit("/", 1)[1], invitation_link.rsplit("/", 1)[1]]
     with caplog.at_level(logging.INFO, logger="community.request"):

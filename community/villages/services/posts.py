@@ -203,7 +203,8 @@ def edit_post(post: Post, space: Space, *, by: User, data: PostInput) -> Post:
         raise NotAllowed(_("Only the author and the space's moderators can change this post."))
     data.kind = post.kind  # the kind of a post does not change
     _check(space, data, by=by, post=post)
-    _apply(post, space, data)
+    with db.session.no_autoflush:  # a flush inside would hide the changes from is_modified
+        _apply(post, space, data)
     if db.session.is_modified(post):  # saved unchanged, it is not "edited"
         post.edited_at = utcnow()
     db.session.flush()
