@@ -258,6 +258,7 @@ def test_the_readme_production_recipe_serves_registration_mail_and_feeds(
         "COMMUNITY_MAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "COMMUNITY_BASE_URL": base_url,
         "COMMUNITY_INSTANCE_PATH": str(tmp_path / "state"),
+        "COMMUNITY_PROXY_FIX": "1",  # the test is its own proxy: it talks to gunicorn directly
     }
     lines = host_lines()
     exported = [m.group(1) for m in map(EXPORT.match, lines) if m]

@@ -48,7 +48,8 @@ def compose(to: str, template: str, *, locale: str | None, **context: object) ->
         )
     subject, _, body = text.strip().partition("\n")
     message = EmailMessage()
-    message["Subject"] = subject.strip()
+    # One line, whatever people wrote into it: every kind of line break (\x1e and \u2028 too) is a space.
+    message["Subject"] = " ".join(subject.split())
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Message-ID"] = make_msgid(domain="faelled.local")
