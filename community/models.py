@@ -27,6 +27,16 @@ from community.maintenance.models import (
     RequestMessage,
     Visit,
 )
+from community.moderation.models import (
+    Action,
+    AuditEntry,
+    Block,
+    Case,
+    ListVersion,
+    ProtectedPerson,
+    Report,
+    WatchedWord,
+)
 from community.notifications.models import Notification
 from community.spaces.models import Invitation, Membership, Municipality, Space
 from community.villages.models import (
@@ -46,6 +56,14 @@ from community.villages.models import (
 )
 
 __all__ = [
+    "Action",
+    "AuditEntry",
+    "Block",
+    "Case",
+    "ListVersion",
+    "ProtectedPerson",
+    "Report",
+    "WatchedWord",
     "Agreement",
     "Booking",
     "ChangeRequest",

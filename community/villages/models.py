@@ -14,6 +14,7 @@ from community.db import SpaceScopedMixin, utcnow
 from community.db import enum_column as _enum
 from community.extensions import db
 from community.i18n import _l
+from community.moderation.models import ModeratableMixin
 from community.spaces.models import Space
 
 
@@ -94,7 +95,7 @@ class Tag(SpaceScopedMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(40))
 
 
-class Post(SpaceScopedMixin, db.Model):
+class Post(ModeratableMixin, SpaceScopedMixin, db.Model):
     __tablename__ = "post"
     __table_args__ = (
         sa.Index("ix_post_space_created", "space_id", "created_at", "id"),
@@ -189,7 +190,7 @@ class PostImage(db.Model):
     post: Mapped[Post] = relationship(back_populates="images")
 
 
-class Comment(SpaceScopedMixin, db.Model):
+class Comment(ModeratableMixin, SpaceScopedMixin, db.Model):
     __tablename__ = "comment"
     __table_args__ = (sa.Index("ix_comment_post_created", "post_id", "created_at", "id"),)
 
@@ -303,7 +304,7 @@ class ConversationMember(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Message(db.Model):
+class Message(ModeratableMixin, db.Model):
     __tablename__ = "message"
     __table_args__ = (sa.Index("ix_message_conversation_created", "conversation_id", "created_at"),)
 
