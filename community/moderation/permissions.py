@@ -144,3 +144,10 @@ def has_blocked(user: User | None, other_id: int) -> bool:
 
 def can_block(user: User | None, other: User) -> bool:
     return _authenticated(user) and user.id != other.id  # type: ignore[union-attr]
+
+
+def blocked_for_viewer(other_id: int | None) -> bool:
+    """``is_blocked_between`` for the person viewing the page (for macros imported without context)."""
+    from flask_login import current_user
+
+    return is_blocked_between(current_user, other_id)

@@ -313,6 +313,7 @@ def action_detail(action_id: int):
             except DomainError as exc:
                 db.session.rollback()
                 _attach(form, exc, "text" if form is appeal_form else "note")
+                flash(str(exc), "error")  # the form may no longer be on the page (appealed already)
                 status = 400
             else:
                 db.session.commit()

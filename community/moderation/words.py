@@ -95,13 +95,17 @@ def _compile(words: list[WatchedWord], people: list[ProtectedPerson]) -> dict[in
             except re.error:
                 continue
             continue
-        tokens = [stem(t) for t in words_of(w.pattern)]
+        raw = words_of(w.pattern)
+        tokens = [stem(t) for t in raw]
         if not tokens:
             continue
         if len(tokens) == 1:
-            old = compiled.stems.get(tokens[0])
-            if old is None or ORDER[hit.action] < ORDER[old.action]:
-                compiled.stems[tokens[0]] = hit
+            # The stem and the word itself: Snowball shortens "fjols" to "fjol" but "fjolset" to
+            # "fjols", so both keys catch every form.
+            for key in {tokens[0], raw[0]}:
+                old = compiled.stems.get(key)
+                if old is None or ORDER[hit.action] < ORDER[old.action]:
+                    compiled.stems[key] = hit
         else:
             compiled.phrases.append((" " + " ".join(tokens) + " ", hit))
     municipal = by_space.setdefault(None, Compiled())
@@ -187,7 +191,8 @@ class Matches:
 
 def match(text: str, municipality_id: int, space_id: int | None) -> Matches:
     lists = lists_for(municipality_id)
-    scopes = [c for key in (None, space_id) if (c := lists.get(key)) is not None and not c.empty]
+    keys = (None,) if space_id is None else (None, space_id)
+    scopes = [c for key in keys if (c := lists.get(key)) is not None and not c.empty]
     if not scopes or not text:
         return Matches([], [])
     folded = fold(text)
@@ -200,9 +205,11 @@ def match(text: str, municipality_id: int, space_id: int | None) -> Matches:
         if compiled.stems or compiled.phrases:
             if stems is None:
                 stems = [stem(t) for t in tokens]
+            seen: set[str] = set()
             for s in stems:
                 hit = compiled.stems.get(s)
-                if hit is not None:
+                if hit is not None and hit.pattern not in seen:
+                    seen.add(hit.pattern)
                     hits.append(hit)
             if compiled.phrases:
                 joined = " " + " ".join(stems) + " "

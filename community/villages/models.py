@@ -205,7 +205,7 @@ class Comment(ModeratableMixin, SpaceScopedMixin, db.Model):
     deleted_at: Mapped[datetime | None]
     thanks_count: Mapped[int] = mapped_column(default=0)
 
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
 
     @property
     def is_deleted(self) -> bool:
@@ -314,7 +314,7 @@ class Message(ModeratableMixin, db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    sender: Mapped[User] = relationship()
+    sender: Mapped[User] = relationship(foreign_keys=[sender_id])
 
 
 class HelpAlert(db.Model):

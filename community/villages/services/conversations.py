@@ -13,6 +13,7 @@ from community.db import utcnow
 from community.errors import DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _
+from community.moderation.permissions import is_blocked_between
 from community.notifications.services import notify
 from community.text import refuse_cpr
 from community.villages.models import Conversation, ConversationMember, Message, Post
@@ -28,6 +29,8 @@ def between(post: Post, starter: User) -> Conversation | None:
 
 def start(post: Post, *, starter: User) -> Conversation:
     """The conversation between ``starter`` and the post's author about the post (made once)."""
+    if is_blocked_between(starter, post.author_id):
+        raise NotAllowed(_("You cannot write to this person."))
     existing = between(post, starter)
     if existing is not None:
         return existing
@@ -53,6 +56,8 @@ def send(conversation: Conversation, *, sender: User, body: str) -> Message:
     me = member(conversation, sender)
     if me is None:
         raise NotAllowed(_("You are not part of this conversation."))
+    if any(is_blocked_between(sender, m.user_id) for m in conversation.members if m.user_id != sender.id):
+        raise NotAllowed(_("You cannot write to this person."))
     body = (body or "").strip()
     if not body:
         raise DomainError(_("Write a message first."), field="body")
@@ -73,7 +78,8 @@ def send(conversation: Conversation, *, sender: User, body: str) -> Message:
     conversation.last_message_at = now
     me.last_read_at = now
     db.session.flush()
-    if not (had_messages and already_unread):  # one nudge per unread stretch, not one per message
+    if message.is_visible_to_all and not (had_messages and already_unread):
+        # one nudge per unread stretch, not one per message; none for a message held for a moderator
         notify(
             recipient,
             "villages.message",
