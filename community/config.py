@@ -69,7 +69,8 @@ DEFAULTS: dict[str, Any] = {
     # Moderation: reports from this many different people hide an item until a moderator looks.
     "MODERATION_REPORT_THRESHOLD": 3,
     "APPEAL_DAYS": 14,
-    #: Where citizens complain about a decision or a caseworker (shown when a text names a protected employee).
+    #: Where citizens complain about a decision or a caseworker (told when a text names a protected
+    #: employee).
     "COMPLAINT_URL": None,
     #: How long an e-mailed link to a citizen's data works.
     "EXPORT_DAYS": 7,

@@ -1,6 +1,7 @@
 """Every model, imported once so SQLAlchemy's metadata and Alembic see the whole schema."""
 
 from community.accounts.models import User
+from community.conversations.models import Conversation, ConversationMember, Message
 from community.geo import CustomPlace
 from community.helpdesk.models import (
     Booking,
@@ -10,6 +11,7 @@ from community.helpdesk.models import (
     HelpRequest,
     HelpTopic,
     Match,
+    RequestEvent,
     VolunteerProfile,
 )
 from community.maintenance.models import (
@@ -42,11 +44,8 @@ from community.spaces.models import Invitation, Membership, Municipality, Space
 from community.villages.models import (
     Comment,
     CommentThanks,
-    Conversation,
-    ConversationMember,
     EventRsvp,
     HelpAlert,
-    Message,
     PollOption,
     PollVote,
     Post,
@@ -98,6 +97,7 @@ __all__ = [
     "PostThanks",
     "ProtectedPerson",
     "Report",
+    "RequestEvent",
     "RequestMessage",
     "Space",
     "Tag",

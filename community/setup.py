@@ -123,6 +123,7 @@ def configure_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = BoundedInt
     from community.accounts import bp as accounts_bp
+    from community.conversations import bp as conversations_bp
     from community.helpdesk import bp as helpdesk_bp
     from community.maintenance import bp as maintenance_bp
     from community.moderation.views import bp as moderation_bp
@@ -139,6 +140,7 @@ def configure_blueprints(app: Flask) -> None:
         admin_bp,
         notifications_bp,
         moderation_bp,
+        conversations_bp,
         villages_bp,
         helpdesk_bp,
         maintenance_bp,

@@ -27,11 +27,14 @@ from werkzeug.datastructures import MultiDict
 from community import geo
 from community.accounts import forms as account_forms
 from community.accounts.services import make_token
+from community.conversations import forms as conversation_forms
 from community.db import utcnow
 from community.extensions import db as _db
 from community.extensions import limiter
 from community.helpdesk import forms as helpdesk_forms
 from community.helpdesk.models import Mode
+from community.helpdesk.services import feedback as hd_feedback
+from community.helpdesk.services import matches as hd_matches
 from community.helpdesk.services import requests as hd_requests
 from community.helpdesk.services import sessions as hd_sessions
 from community.helpdesk.services import topics as hd_topics
@@ -86,6 +89,7 @@ class World:
     booking: Any = None
     open_request: Any = None  # member asks for help by phone
     matched_request: Any = None  # member asked; admin said yes
+    feedback_token: str = ""  # member's "how did it go?" link for their booking
     contractor: Any = None  # maintenance: a contractor network, with worker as its admin
     worker: Any = None
     pitch: Any = None  # used by club, looked after by contractor (mowing, nets); hall: nobody's yet
@@ -168,7 +172,7 @@ def world(db, municipality, make_user, make_space, member) -> World:
         by=regular,
         data=RequestInput(topic=topic, mode=Mode.PHONE, description="More letters", windows=windows),
     )
-    hd_requests.accept(matched_request, by=admin)
+    hd_matches.accept(matched_request, by=admin)
     maintenance = maintenance_scene(
         municipality, make_user, make_space, member, club=club, club_member=regular
     )
@@ -181,6 +185,7 @@ def world(db, municipality, make_user, make_space, member) -> World:
         booking=booking,
         open_request=open_request,
         matched_request=matched_request,
+        feedback_token=hd_feedback.token_for(booking=booking, user=regular),
         question=question,
         comment=comment,
         event=event,
@@ -584,6 +589,37 @@ FORMS: dict[str, FormSpec] = {
         plausible={"hours": ["1", "0", "25", "NaN"], "rating": ["5", "9", ""]},
     ),
     "helpdesk.cancel": FormSpec(FlaskForm, lambda w: w.member, lambda w: {"request_id": w.open_request.id}),
+    "helpdesk.assign": FormSpec(
+        helpdesk_forms.AssignForm,
+        lambda w: w.staff,
+        lambda w: {"request_id": w.matched_request.id},
+        plausible={"volunteer_id": IDS},
+        via="_assign_form",
+    ),
+    "helpdesk.release": FormSpec(
+        helpdesk_forms.ReleaseForm, lambda w: w.staff, lambda w: {"request_id": w.matched_request.id}
+    ),
+    "helpdesk.hand_back": FormSpec(
+        helpdesk_forms.HandBackForm, lambda w: w.admin, lambda w: {"request_id": w.matched_request.id}
+    ),
+    "helpdesk.share_phone": FormSpec(
+        helpdesk_forms.PhoneForm,
+        lambda w: w.member,
+        lambda w: {"request_id": w.matched_request.id},
+        plausible={"phone": ["86 12 34 56", "123", "+4586123456", "0045 20 12 34 56", ""]},
+    ),
+    "helpdesk.feedback": FormSpec(
+        helpdesk_forms.FeedbackForm,
+        lambda w: None,
+        lambda w: {"token": w.feedback_token},
+        plausible={"answer": ["good", "not_so_good", "bad"]},
+    ),
+    "helpdesk.take_attendance": FormSpec(
+        helpdesk_forms.AttendanceForm,
+        lambda w: w.staff,
+        lambda w: {"session_id": w.drop_in.id},
+        plausible={"came": IDS},
+    ),
     # categories: see test_a_choice_that_is_not_offered_is_refused
     "villages.help_alert": FormSpec(
         village_forms.HelpAlertForm,
@@ -610,10 +646,10 @@ FORMS: dict[str, FormSpec] = {
             ("respond", village_forms.RespondForm, outsider_, on("help_request"), {}, None),
             ("resolve", village_forms.ResolveForm, member_, on("help_request"), {"helper_id": IDS}, None),
             ("help_alert_remove", FlaskForm, member_, lambda w: {}, {}, None),
-            ("send_message", village_forms.MessageForm, member_, in_conversation, {}, None),
-            ("mark_conversation_read", FlaskForm, member_, in_conversation, {}, None),
         ]
     },
+    "conversations.send": FormSpec(conversation_forms.MessageForm, member_, in_conversation),
+    "conversations.mark_read": FormSpec(FlaskForm, member_, in_conversation),
     "maintenance.facility_new": FormSpec(
         maintenance_forms.FacilityForm,
         staff_,
@@ -1077,7 +1113,7 @@ def test_an_id_too_large_for_the_database_is_refused(app, client, login, world, 
         ("spaces.join", {"message": "Hej\x00"}),
         ("villages.respond", {"message": "Hej\x00"}),
         ("villages.comment", {"body": "Hej\x00"}),
-        ("villages.send_message", {"body": "Hej\x00"}),
+        ("conversations.send", {"body": "Hej\x00"}),
         ("spaces.settings", {"name": "Stilling IF", "primary_color": "#1f5f3a", "description": "Hej\x00"}),
     ],
 )

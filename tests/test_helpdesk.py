@@ -12,7 +12,7 @@ from community import geo
 from community.db import utcnow
 from community.extensions import db
 from community.helpdesk.models import Booking, BookingStatus, HelpRequest, Mode, RequestStatus
-from community.helpdesk.services import requests, sessions, topics, volunteers
+from community.helpdesk.services import matches, requests, sessions, topics, volunteers
 from community.helpdesk.services.requests import RequestInput
 from community.notifications.models import Notification
 
@@ -113,6 +113,18 @@ def test_ask_match_agree_remind_and_finish(client, login, desk):
     assert reminded == {desk.senior.id, desk.anne.id}
     login(desk.senior)
     assert "Reminder: help with Digital Post is agreed for" in client.get("/notifications/", headers=EN).text
+
+    early = client.post(
+        f"/helpdesk/requests/{request.id}/done",
+        data={"hours": "1", "rating": ""},
+        headers=EN,
+        follow_redirects=True,
+    )
+    assert "Mark it as done after it has happened." in early.text, "not before it happened"
+    db.session.refresh(request)
+    assert request.status == RequestStatus.SCHEDULED
+    request.match.agreed_at = utcnow() - timedelta(hours=1)  # the time has come and gone
+    db.session.commit()
 
     done = client.post(
         f"/helpdesk/requests/{request.id}/done",
@@ -262,7 +274,7 @@ def test_ranking_prefers_the_language_and_fewer_tasks(db, desk, make_user):
                 topic=desk.post, mode=Mode.PHONE, description="", windows=[(soon, soon + timedelta(hours=1))]
             ),
         )
-        requests.accept(r, by=busy)
+        matches.accept(r, by=busy)
     asker = make_user(name="Tourist", home="Stilling", locale="en")
     request = requests.file_request(
         desk.municipality.id,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from community import geo
+from community.conversations import services as conversations
+from community.conversations.models import Conversation, Message
 from community.extensions import db
 from community.notifications.models import Notification
-from community.villages.models import Conversation, HelpCategory, HelpStatus, Message, Post, PostKind
-from community.villages.services import conversations, help, posts
+from community.villages.models import HelpCategory, HelpStatus, Post, PostKind
+from community.villages.services import help, posts
 from community.villages.services.posts import PostInput
 
 EN = {"Accept-Language": "en"}
@@ -49,16 +51,19 @@ def test_request_offer_talk_resolve_and_thank(client, login, village):
         f"/s/stilling/posts/{post.id}/respond", data={"message": "Jeg kører dig kl. 9."}, headers=EN
     )
     conversation = db.session.scalar(sa.select(Conversation))
-    assert answered.headers["Location"] == f"/villages/messages/{conversation.id}"
+    assert answered.headers["Location"] == f"/messages/{conversation.id}"
     db.session.refresh(post)
     assert post.help_status == HelpStatus.OFFERED
 
     login(village.jens)
     nav = client.get("/", headers=EN).text
     assert "Messages" in nav and '<span class="badge">1<span class="visually-hidden"> unread</span>' in nav
-    thread = client.get(f"/villages/messages/{conversation.id}", headers=EN).text
+    old_link = client.get(f"/villages/messages/{conversation.id}")
+    assert old_link.status_code == 301 and old_link.headers["Location"] == f"/messages/{conversation.id}"
+    thread = client.get(f"/messages/{conversation.id}", headers=EN).text
     assert "Jeg kører dig kl. 9." in thread and "anne@example.org" not in thread, "no e-mail addresses shown"
-    client.post(f"/villages/messages/{conversation.id}", data={"body": "Tak, det er perfekt!"})
+    assert f'href="/s/stilling/posts/{post.id}">{post.title}</a>' in thread, "the post it is about"
+    client.post(f"/messages/{conversation.id}", data={"body": "Tak, det er perfekt!"})
     assert conversations.unread_total(village.jens) == 0, "replying marks the conversation read"
     assert conversations.unread_total(village.anne) == 1
 
@@ -97,8 +102,8 @@ def test_a_conversation_is_private(client, login, village):
     post = _request(village.space, village.jens)
     conversation = help.respond(post, village.space, by=village.anne, message="Jeg kan.")
     login(village.ole)
-    assert client.get(f"/villages/messages/{conversation.id}").status_code == 404
-    assert client.post(f"/villages/messages/{conversation.id}", data={"body": "Hej"}).status_code == 404
+    assert client.get(f"/messages/{conversation.id}").status_code == 404
+    assert client.post(f"/messages/{conversation.id}", data={"body": "Hej"}).status_code == 404
     assert db.session.scalar(sa.select(sa.func.count(Message.id))) == 1
 
 
@@ -115,9 +120,7 @@ def test_messages_refuse_cpr_numbers(client, login, village):
     post = _request(village.space, village.jens)
     conversation = help.respond(post, village.space, by=village.anne, message="Hej")
     login(village.jens)
-    response = client.post(
-        f"/villages/messages/{conversation.id}", data={"body": "Mit cpr er 0102031234"}, headers=EN
-    )
+    response = client.post(f"/messages/{conversation.id}", data={"body": "Mit cpr er 0102031234"}, headers=EN)
     assert response.status_code == 400 and "This looks like a CPR number." in response.text
     assert db.session.scalar(sa.select(sa.func.count(Message.id))) == 1
 

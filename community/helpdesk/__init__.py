@@ -13,3 +13,11 @@ def _template_globals(state) -> None:
     from community.helpdesk import permissions
 
     state.app.jinja_env.globals["perm_helpdesk"] = permissions
+    state.app.jinja_env.filters["dk_phone"] = _dk_phone
+
+
+def _dk_phone(digits: str | None) -> str:
+    """ "86123456" as Danes write it: "86 12 34 56"."""
+    if not digits or len(digits) != 8:
+        return digits or ""
+    return " ".join(digits[i : i + 2] for i in range(0, 8, 2))

@@ -23,13 +23,17 @@ from community.forms import (
     length,
     strip,
 )
-from community.helpdesk.models import LANGUAGE_LABELS, MODE_LABELS
+from community.helpdesk.models import GUIDE_LANGUAGES, LANGUAGE_LABELS, MODE_LABELS
 from community.i18n import _l
 
 MODE_CHOICES = [(m.value, label) for m, label in MODE_LABELS.items()]
 LANGUAGE_CHOICES = list(LANGUAGE_LABELS.items())
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 #: The consent an assisted citizen gives; stored word for word with the request.
+PHONE_PRIVACY = _l(
+    "Only the volunteer who says yes to your request sees it (and whoever asked for help for you), "
+    "so they can call you. Other volunteers and the organisers do not see it."
+)
 CONSENT_TEXT = _l(
     "The person I ask for has agreed that Fælled passes their name, phone number and request on to a "
     "volunteer and to the organisers, to arrange the help."
@@ -46,6 +50,9 @@ class TopicForm(Form):
 class GuideForm(Form):
     title = StringField(
         _l("Title"), filters=[strip], validators=[Required(), length(min=3, max=200), NoControlCharacters()]
+    )
+    language = SelectField(
+        _l("Language of the guide"), choices=choices(list(GUIDE_LANGUAGES.items())), default="da"
     )
     summary = TextAreaField(_l("In one or two sentences"), validators=[Optional(), length(max=500)])
     steps = TextAreaField(
@@ -166,6 +173,50 @@ class RequestForm(Form):
         render_kw={"inputmode": "tel", "autocomplete": "off"},
     )
     consent = BooleanField(CONSENT_TEXT)
+    my_phone = StringField(
+        _l("Your phone number (optional)"),
+        validators=[Optional(), length(max=30)],
+        description=PHONE_PRIVACY,
+        render_kw={"inputmode": "tel", "autocomplete": "tel"},
+    )
+
+
+class PhoneForm(Form):
+    phone = StringField(
+        _l("Phone number"),
+        validators=[Optional(), length(max=30)],
+        description=PHONE_PRIVACY,
+        render_kw={"inputmode": "tel", "autocomplete": "tel"},
+    )
+
+
+class AssignForm(Form):
+    volunteer_id = SelectField(_l("Volunteer"), coerce=int, choices=[], validate_choice=False)
+    assign_reason = TextAreaField(
+        _l("Why (kept on record and told to the volunteers)"),
+        validators=[Optional(), length(max=500)],
+        description=_l("Needed when another volunteer had the request."),
+    )
+
+
+class ReleaseForm(Form):
+    release_reason = TextAreaField(
+        _l("Why (kept on record and told to the volunteer)"), validators=[Required(), length(max=500)]
+    )
+
+
+class HandBackForm(Form):
+    hand_back_reason = TextAreaField(
+        _l("Why (optional, the organisers see it)"), validators=[Optional(), length(max=500)]
+    )
+
+
+class AttendanceForm(Form):
+    came = MultiCheckboxField(_l("Came"), coerce=int, choices=[], validate_choice=False)
+
+
+class FeedbackForm(Form):
+    answer = StringField(validators=[Required(), length(max=20)])
 
 
 class ScheduleForm(Form):

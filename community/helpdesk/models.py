@@ -24,6 +24,10 @@ class Mode(enum.StrEnum):
     VIDEO = "video"
 
 
+#: Ways of helping that happen at a place, so distance counts.
+LOCATED = (Mode.HOME, Mode.DROP_IN)
+
+
 class RequestStatus(enum.StrEnum):
     OPEN = "open"
     MATCHED = "matched"
@@ -36,6 +40,23 @@ class BookingStatus(enum.StrEnum):
     BOOKED = "booked"
     WAITING = "waiting"
     CANCELLED = "cancelled"
+
+
+class Answer(enum.StrEnum):
+    """The two-click answer to "How did it go?"."""
+
+    GOOD = "good"
+    NOT_SO_GOOD = "not_so_good"
+
+
+class EventKind(enum.StrEnum):
+    """What happened to a request's volunteer, kept with who did it and why."""
+
+    ACCEPTED = "accepted"  # a volunteer said yes
+    ASSIGNED = "assigned"  # an organiser chose a volunteer for an open request
+    REASSIGNED = "reassigned"  # an organiser gave it to another volunteer
+    RELEASED = "released"  # an organiser took the volunteer off; the request is open again
+    HANDED_BACK = "handed_back"  # the volunteer gave it back; the request is open again
 
 
 MODE_LABELS = {
@@ -51,6 +72,9 @@ STATUS_LABELS = {
     RequestStatus.DONE: _l("Done"),
     RequestStatus.CANCELLED: _l("Cancelled"),
 }
+ANSWER_LABELS = {Answer.GOOD: _l("Good"), Answer.NOT_SO_GOOD: _l("Not so good")}
+#: Guides are written in these languages (the interface's languages).
+GUIDE_LANGUAGES = {"da": _l("Danish"), "en": _l("English")}
 LANGUAGE_LABELS = {
     "da": _l("Danish"), "en": _l("English"), "de": _l("German"), "ar": _l("Arabic"), "uk": _l("Ukrainian"),
     "pl": _l("Polish"), "tr": _l("Turkish"), "so": _l("Somali"),
@@ -92,6 +116,8 @@ class Guide(TimestampMixin, db.Model):
     topic_id: Mapped[int] = mapped_column(sa.ForeignKey("help_topic.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     summary: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: The language the guide is written in ("da" or "en"); a topic shows the reader's own first.
+    language: Mapped[str] = mapped_column(sa.String(5), default="da", server_default="da", index=True)
     updated_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
@@ -184,6 +210,13 @@ class Booking(db.Model):
     status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus), default=BookingStatus.BOOKED)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    #: When the reminder the day before was sent (sent once, however often the job runs).
+    reminded_at: Mapped[datetime | None]
+    #: Marked by the host after the café: True came, False did not come (a no-show), None not marked.
+    attended: Mapped[bool | None]
+    feedback_asked_at: Mapped[datetime | None]
+    feedback: Mapped[Answer | None] = mapped_column(_enum(Answer))
+    feedback_at: Mapped[datetime | None]
 
     session: Mapped[DropInSession] = relationship()
     booked_by: Mapped[User] = relationship()
@@ -266,6 +299,36 @@ class Match(TimestampMixin, db.Model):
     feedback_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
+    #: "How did it go?", asked of the person helped (or who asked for them) once the help is done.
+    outcome_asked_at: Mapped[datetime | None]
+    outcome: Mapped[Answer | None] = mapped_column(_enum(Answer))
+    outcome_at: Mapped[datetime | None]
 
     request: Mapped[HelpRequest] = relationship(back_populates="match")
     volunteer: Mapped[VolunteerProfile] = relationship()
+
+
+class RequestEvent(db.Model):
+    """A change of volunteer on a request (said yes, assigned, reassigned, released, handed back), with
+    who made it and the reason they gave: the organisers' record of why."""
+
+    __tablename__ = "help_request_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("help_request.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    #: The volunteer who has the request after the change (accepted, assigned, reassigned).
+    volunteer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("volunteer_profile.id", ondelete="SET NULL"), index=True
+    )
+    #: The volunteer who had it before (reassigned, released, handed back).
+    previous_volunteer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("volunteer_profile.id", ondelete="SET NULL"), index=True
+    )
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()
+    volunteer: Mapped[VolunteerProfile | None] = relationship(foreign_keys=[volunteer_id])
+    previous_volunteer: Mapped[VolunteerProfile | None] = relationship(foreign_keys=[previous_volunteer_id])

@@ -3,12 +3,25 @@ of the associations (such as Ældre Sagen) in the municipality."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import g, has_app_context
 
 from community.accounts.models import User
+from community.db import utcnow
 from community.extensions import db
-from community.helpdesk.models import HelpRequest, Mode, RequestStatus, VolunteerProfile
+from community.geo import distance_km
+from community.helpdesk.models import (
+    LOCATED,
+    MODE_LABELS,
+    DropInSession,
+    HelpRequest,
+    Mode,
+    RequestStatus,
+    VolunteerProfile,
+)
+from community.i18n import _, format_decimal
 from community.spaces.models import Membership, MembershipStatus, Role, Space, SpaceKind
 
 ORGANISING_KINDS = (SpaceKind.ASSOCIATION, SpaceKind.INTEREST_GROUP)
@@ -103,7 +116,7 @@ def can_see_request(user: User | None, request: HelpRequest) -> bool:
 
 
 def can_see_contact(user: User | None, request: HelpRequest) -> bool:
-    """The name and phone number of an assisted citizen: only the matched volunteer and organisers."""
+    """The name of an assisted citizen: the matched volunteer, the parties and organisers."""
     return (
         is_matched_volunteer(user, request)
         or is_organiser(user, request.municipality_id)
@@ -111,15 +124,110 @@ def can_see_contact(user: User | None, request: HelpRequest) -> bool:
     )
 
 
-def can_accept(user: User | None, request: HelpRequest) -> bool:
+def can_see_phone(user: User | None, request: HelpRequest) -> bool:
+    """A phone number is for the volunteer who helps and the parties. Organisers see it only on an
+    assisted request, where the person agreed to it (the consent text says so); a senior who shares
+    their own number shares it with the matched volunteer alone."""
+    if is_party(user, request) or is_matched_volunteer(user, request):
+        return True
+    return request.assisted and is_organiser(user, request.municipality_id)
+
+
+def can_share_phone(user: User | None, request: HelpRequest) -> bool:
+    return is_party(user, request) and request.status not in (RequestStatus.DONE, RequestStatus.CANCELLED)
+
+
+def _km(value: float) -> str:
+    return format_decimal(round(value, 1 if value < 10 else 0))
+
+
+def accept_refusal(user: User | None, request: HelpRequest) -> str | None:
+    """Why ``user`` may not say yes to ``request``, in words for them; None when they may."""
     profile = volunteer_of(user)
-    return (
-        profile is not None
-        and not profile.paused
-        and request.status == RequestStatus.OPEN
-        and request.filed_by_id != user.id  # type: ignore[union-attr]
-        and request.requester_id != user.id  # type: ignore[union-attr]
-        and (request.mode != Mode.HOME or profile.is_vetted)
+    if profile is None or profile.municipality_id != request.municipality_id:
+        return _("Make a volunteer profile first.")
+    if request.status != RequestStatus.OPEN:
+        return _("Another volunteer has already said yes to this request.")
+    if user.id in (request.filed_by_id, request.requester_id):  # type: ignore[union-attr]
+        return _("You asked for this help yourself, so another volunteer will take it.")
+    if profile.paused:
+        return _("Your profile is paused. Take the pause off on your volunteer profile to take requests.")
+    if request.topic_id not in {t.id for t in profile.topics}:
+        return _(
+            "This request is about %(topic)s, which is not one of your topics. "
+            "Add it to your volunteer profile if you can help with it.",
+            topic=request.topic.name,
+        )
+    if request.mode.value not in (profile.modes or []):
+        return _(
+            "This request asks for help %(mode)s, which is not one of the ways you help.",
+            mode=str(MODE_LABELS[request.mode]).lower(),
+        )
+    if request.mode == Mode.HOME and not profile.is_vetted:
+        return _(
+            "Only vetted volunteers make home visits. "
+            "Ask an organiser to vet you, or help at the library or by phone."
+        )
+    if request.mode in LOCATED and request.latitude is not None:
+        if profile.latitude is None:
+            return _("Set your home village on your profile, so we know how far away the help is.")
+        km = distance_km(profile.latitude, profile.longitude, request.latitude, request.longitude)  # type: ignore[arg-type]
+        if km > profile.radius_km:
+            if request.mode == Mode.HOME:
+                return _(
+                    "The visit is %(km)s km away, beyond your %(radius)s km.",
+                    km=_km(km),
+                    radius=_km(profile.radius_km),
+                )
+            return _(
+                "The place is %(km)s km away, beyond your %(radius)s km.",
+                km=_km(km),
+                radius=_km(profile.radius_km),
+            )
+    return None
+
+
+def can_accept(user: User | None, request: HelpRequest) -> bool:
+    return accept_refusal(user, request) is None
+
+
+def assign_refusal(profile: VolunteerProfile, request: HelpRequest) -> str | None:
+    """Why an organiser may not give ``request`` to this volunteer. Organisers may choose someone
+    outside the volunteer's topics or distance (they know their people), but not someone paused, or
+    unvetted for a home visit, or the person who asked."""
+    if profile.municipality_id != request.municipality_id:
+        return _("Choose a volunteer from this municipality.")
+    if profile.paused:
+        return _("%(name)s has paused and takes no requests now.", name=profile.user.display_name)
+    if profile.user_id in (request.filed_by_id, request.requester_id):
+        return _("%(name)s asked for this help, so choose another volunteer.", name=profile.user.display_name)
+    if request.mode == Mode.HOME and not profile.is_vetted:
+        return _(
+            "Only vetted volunteers make home visits. Vet %(name)s first.", name=profile.user.display_name
+        )
+    return None
+
+
+def can_assign(user: User | None, request: HelpRequest) -> bool:
+    """Organisers give an open request to a volunteer, or a taken one to another volunteer."""
+    return request.status in (
+        RequestStatus.OPEN,
+        RequestStatus.MATCHED,
+        RequestStatus.SCHEDULED,
+    ) and is_organiser(user, request.municipality_id)
+
+
+def can_release(user: User | None, request: HelpRequest) -> bool:
+    """Organisers take the volunteer off a request, which is open again."""
+    return request.status in (RequestStatus.MATCHED, RequestStatus.SCHEDULED) and is_organiser(
+        user, request.municipality_id
+    )
+
+
+def can_hand_back(user: User | None, request: HelpRequest) -> bool:
+    """The volunteer gives a request back (ill, away, not the right person for it)."""
+    return request.status in (RequestStatus.MATCHED, RequestStatus.SCHEDULED) and is_matched_volunteer(
+        user, request
     )
 
 
@@ -131,15 +239,42 @@ def can_schedule(user: User | None, request: HelpRequest) -> bool:
     )
 
 
+def not_happened_yet(request: HelpRequest, now: datetime | None = None) -> bool:
+    """The agreed time is still ahead: the help cannot be done yet."""
+    agreed = request.match.agreed_at if request.match is not None else None
+    return agreed is not None and agreed > (now or utcnow())
+
+
 def can_complete(user: User | None, request: HelpRequest) -> bool:
-    return request.status in (RequestStatus.MATCHED, RequestStatus.SCHEDULED) and (
-        is_matched_volunteer(user, request)
-        or is_party(user, request)
-        or is_organiser(user, request.municipality_id)
+    """Marked done by the volunteer, the parties or organisers, and not before the agreed time."""
+    return (
+        request.status in (RequestStatus.MATCHED, RequestStatus.SCHEDULED)
+        and not not_happened_yet(request)
+        and (
+            is_matched_volunteer(user, request)
+            or is_party(user, request)
+            or is_organiser(user, request.municipality_id)
+        )
     )
 
 
 def can_cancel(user: User | None, request: HelpRequest) -> bool:
     return request.status not in (RequestStatus.DONE, RequestStatus.CANCELLED) and (
         is_party(user, request) or is_organiser(user, request.municipality_id)
+    )
+
+
+def can_take_attendance(user: User | None, session: DropInSession, now: datetime | None = None) -> bool:
+    """The host and organisers mark who came, once the café has begun (not before it happened)."""
+    return (
+        _authenticated(user)
+        and session.cancelled_at is None
+        and session.starts_at <= (now or utcnow())
+        and (user.id == session.host_id or is_organiser(user, session.municipality_id))  # type: ignore[union-attr]
+    )
+
+
+def can_see_attendance(user: User | None, session: DropInSession) -> bool:
+    return _authenticated(user) and (
+        user.id == session.host_id or is_organiser(user, session.municipality_id)  # type: ignore[union-attr]
     )

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import render_template, request, url_for
+from flask import render_template, request
 from markupsafe import Markup
 
 from community.accounts.models import User
-from community.i18n import _
 from community.moderation.permissions import visible_clause
-from community.spaces.components import Component, NavItem, register
+from community.spaces.components import Component, register
 from community.spaces.models import Membership, MembershipStatus, Space
 from community.spaces.permissions import can_view_space
 from community.villages import permissions
 from community.villages.models import Post
-from community.villages.services import conversations, posts
+from community.villages.services import posts
 from community.villages.views.common import feed_filters, official_badges
 
 
@@ -53,10 +52,4 @@ def home(user: User | None) -> Markup:
     return Markup(render_template("villages/_home_section.html", page=page))
 
 
-def nav(user: User | None) -> list[NavItem]:
-    if user is None or not user.is_authenticated:
-        return []
-    return [NavItem(_("Messages"), url_for("villages.conversations_list"), conversations.unread_total(user))]
-
-
-register(Component("villages", order=10, front=front, home=home, nav=nav))
+register(Component("villages", order=10, front=front, home=home))

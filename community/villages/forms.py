@@ -120,10 +120,6 @@ class ResolveForm(Form):
     helper_id = SelectField(_l("Who helped you?"), coerce=str, choices=[], validate_choice=False)
 
 
-class MessageForm(Form):
-    body = TextAreaField(_l("Message"), validators=[Required(), length(max=5000)])
-
-
 class RsvpForm(Form):
     status = SelectField(
         _l("Will you come?"), choices=choices([(r.value, label) for r, label in RSVP_LABELS.items()])

@@ -1,7 +1,13 @@
-"""The notifications villages send, registered with the core registry."""
+"""The notifications villages send, registered with the core registry; and how a conversation about a
+post shows its subject."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from community.conversations.subjects import SubjectLink, register_subject
+from community.extensions import db
 from community.i18n import _
 from community.notifications.kinds import Kind, register
 
@@ -47,6 +53,19 @@ register(
     "villages.message",
     Kind(
         lambda c: _("%(name)s wrote to you about “%(title)s”.", name=c["name"], title=c["title"]),
-        lambda c: ("villages.conversation", {"conversation_id": c["conversation_id"]}),
+        lambda c: ("conversations.show", {"conversation_id": c["conversation_id"]}),
     ),
 )
+
+
+def _post_links(ids: list[int]) -> dict[int, SubjectLink]:
+    from community.villages.models import Post
+
+    found = db.session.scalars(sa.select(Post).where(Post.id.in_(ids)).options(selectinload(Post.space)))
+    return {
+        p.id: SubjectLink(p.title, "villages.post_detail", {"space_slug": p.space.slug, "post_id": p.id})
+        for p in found
+    }
+
+
+register_subject("villages.post", _post_links)

@@ -1,4 +1,5 @@
-"""Posts and the conversation around them, mutual help, and private one-to-one conversations."""
+"""Posts and the conversation around them, and mutual help (the private conversations are in
+``community.conversations``)."""
 
 from __future__ import annotations
 
@@ -269,52 +270,6 @@ class PollVote(db.Model):
     option_id: Mapped[int] = mapped_column(sa.ForeignKey("poll_option.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class Conversation(db.Model):
-    """A private one-to-one conversation, started from a post ("I can help", "I'd like this")."""
-
-    __tablename__ = "conversation"
-    __table_args__ = (sa.Index("ix_conversation_post_starter", "post_id", "starter_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("post.id", ondelete="SET NULL"))
-    starter_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_message_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-
-    post: Mapped[Post | None] = relationship()
-    members: Mapped[list[ConversationMember]] = relationship(
-        cascade="all, delete-orphan", back_populates="conversation"
-    )
-
-
-class ConversationMember(db.Model):
-    __tablename__ = "conversation_member"
-
-    conversation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("conversation.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    last_read_at: Mapped[datetime | None]
-
-    conversation: Mapped[Conversation] = relationship(back_populates="members")
-    user: Mapped[User] = relationship()
-
-
-class Message(ModeratableMixin, db.Model):
-    __tablename__ = "message"
-    __table_args__ = (sa.Index("ix_message_conversation_created", "conversation_id", "created_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(sa.ForeignKey("conversation.id", ondelete="CASCADE"))
-    sender_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    body: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    sender: Mapped[User] = relationship(foreign_keys=[sender_id])
 
 
 class HelpAlert(db.Model):

@@ -17,17 +17,7 @@ from community.moderation.registry import ContentType, register
 from community.spaces.models import Space
 from community.spaces.permissions import can_view_space
 from community.text import plain_excerpt, render_markdown
-from community.villages.models import (
-    Comment,
-    Conversation,
-    ConversationMember,
-    EventRsvp,
-    HelpAlert,
-    Message,
-    PollVote,
-    Post,
-    PostImage,
-)
+from community.villages.models import Comment, EventRsvp, HelpAlert, PollVote, Post, PostImage
 
 
 def _space(obj: Any) -> Space:
@@ -61,18 +51,6 @@ def _delete_comment(comment: Comment, by: Any) -> None:
 
 def _comment_rendered(comment: Comment) -> None:
     comment.body_html = render_markdown(comment.body)
-
-
-def _in_conversation(user: Any, message: Message) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return db.session.get(ConversationMember, (message.conversation_id, user.id)) is not None or bool(
-        user.is_staff
-    )
-
-
-def _delete_message(message: Message, _by: Any) -> None:
-    db.session.delete(message)
 
 
 register(
@@ -109,22 +87,6 @@ register(
         author_attr="author_id",
         text_attr="body",
         after_edit=_comment_rendered,
-    )
-)
-register(
-    ContentType(
-        name="message",
-        label=_l("private message"),
-        model=Message,
-        space_of=lambda m: None,  # private: reported to the municipality's staff
-        author_id_of=lambda m: m.sender_id,
-        url_of=lambda m: url_for("villages.conversation", conversation_id=m.conversation_id),
-        title_of=lambda m: plain_excerpt(m.body)[:80] or "…",
-        excerpt_of=lambda m: m.body[:600],
-        can_view=_in_conversation,
-        delete=_delete_message,
-        author_attr="sender_id",
-        text_attr="body",
     )
 )
 
@@ -178,10 +140,6 @@ def _export(user: Any, **_kw: Any) -> dict[str, Any]:
             _record(c, "id", "post_id", "parent_id", "body", "created_at", "edited_at", "moderation_state")
             for c in db.session.scalars(sa.select(Comment).where(Comment.author_id == user.id))
         ],
-        "messages": [
-            _record(m, "id", "conversation_id", "body", "created_at")
-            for m in db.session.scalars(sa.select(Message).where(Message.sender_id == user.id))
-        ],
         "event_answers": [
             _record(r, "post_id", "status", "waitlisted", "created_at")
             for r in db.session.scalars(sa.select(EventRsvp).where(EventRsvp.user_id == user.id))
@@ -200,9 +158,7 @@ def _export(user: Any, **_kw: Any) -> dict[str, Any]:
 
 @signals.account_deleting.connect
 def _delete(user: Any, *, keep_content: bool = True, **_kw: Any) -> None:
-    """Private messages are deleted (the other person keeps a conversation with a former member);
-    posts and comments stay for the threads' sake unless the person asked to delete them."""
-    db.session.execute(sa.delete(Message).where(Message.sender_id == user.id))
+    """Posts and comments stay for the threads' sake unless the person asked to delete them."""
     db.session.execute(sa.delete(HelpAlert).where(HelpAlert.user_id == user.id))
     db.session.execute(sa.delete(EventRsvp).where(EventRsvp.user_id == user.id))
     if not keep_content:
@@ -220,12 +176,4 @@ def _delete(user: Any, *, keep_content: bool = True, **_kw: Any) -> None:
         )
         for post in list(db.session.scalars(sa.select(Post).where(Post.author_id == user.id))):
             db.session.delete(post)
-    # A conversation nobody is left in goes.
-    db.session.execute(
-        sa.delete(Conversation).where(
-            ~sa.exists().where(
-                ConversationMember.conversation_id == Conversation.id, ConversationMember.user_id != user.id
-            )
-        )
-    )
     db.session.flush()

@@ -46,8 +46,19 @@ MUST_VISIT = {
         "/s/stilling/search?q=hjælp",
         "/villages/search?q=hjælp",
     ],
-    "kommune@example.org": ["/admin/", "/admin/spaces/new", "/admin/places", "/profile", "/notifications/"],
-    "borger@example.org": ["/s/stilling/posts/new", "/villages/messages/"],
+    "kommune@example.org": [
+        "/admin/",
+        "/admin/spaces/new",
+        "/admin/places",
+        "/profile",
+        "/notifications/",
+        "/helpdesk/overview",
+        "/helpdesk/requests",
+        "/helpdesk/sessions/9/attendance",  # a café of the demo's past year: marking who came
+    ],
+    "frivillig@example.org": ["/helpdesk/volunteer", "/messages/"],
+    "senior@example.org": ["/helpdesk/ask", "/helpdesk/requests"],
+    "borger@example.org": ["/s/stilling/posts/new", "/messages/"],
     "stilling@example.org": [
         "/s/stilling/members",
         "/s/stilling/settings",

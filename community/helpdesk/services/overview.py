@@ -1,6 +1,8 @@
 """The organisers' overview: open requests and their age, time to a match, sessions held, people
-helped per topic and month, volunteer hours. Grouped here in Python over a bounded window, so the
-numbers are the same on SQLite and PostgreSQL."""
+helped per topic and month, volunteer hours (per month and per volunteer: one-to-one hours as given
+when the help was marked done, café hours from the sessions they hosted), the "how did it go?"
+answers, and no-shows (booked seats the host marked as not come). Grouped here in Python over a
+bounded window, so the numbers are the same on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ from statistics import median
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from community.accounts.models import User
 from community.db import utcnow
 from community.extensions import db
 from community.helpdesk.models import (
+    Answer,
     Booking,
     BookingStatus,
     DropInSession,
@@ -24,6 +28,7 @@ from community.helpdesk.models import (
     HelpTopic,
     Match,
     RequestStatus,
+    VolunteerProfile,
 )
 
 MONTHS = 12
@@ -41,7 +46,24 @@ class MonthRow:
     visitors: int = 0
     hours: float = 0.0
     hours_to_match: float | None = None
+    good: int = 0
+    not_so_good: int = 0
+    no_shows: int = 0
     by_topic: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class VolunteerRow:
+    name: str
+    helped: int = 0
+    help_hours: float = 0.0
+    cafe_hours: float = 0.0
+    good: int = 0
+    not_so_good: int = 0
+
+    @property
+    def hours(self) -> float:
+        return self.help_hours + self.cafe_hours
 
 
 @dataclass
@@ -49,6 +71,7 @@ class Overview:
     open_requests: list[tuple[HelpRequest, float]]  # (request, age in days)
     months: list[MonthRow]
     topics: list[str]
+    volunteers: list[VolunteerRow] = field(default_factory=list)
 
     @property
     def max_helped(self) -> int:
@@ -80,8 +103,23 @@ def overview(municipality_id: int, *, now: datetime | None = None) -> Overview:
             sa.select(HelpTopic.id, HelpTopic.name).where(HelpTopic.municipality_id == municipality_id)
         ).all()
     )
+    people: dict[int, VolunteerRow] = {
+        profile_id: VolunteerRow(name)
+        for profile_id, name in db.session.execute(
+            sa.select(VolunteerProfile.id, User.display_name)
+            .join(User, User.id == VolunteerProfile.user_id)
+            .where(VolunteerProfile.municipality_id == municipality_id)
+        )
+    }
+    host_profiles = dict(
+        db.session.execute(
+            sa.select(VolunteerProfile.user_id, VolunteerProfile.id).where(
+                VolunteerProfile.municipality_id == municipality_id
+            )
+        ).all()
+    )
     done = db.session.execute(
-        sa.select(HelpRequest.topic_id, HelpRequest.done_at, Match.hours)
+        sa.select(HelpRequest.topic_id, HelpRequest.done_at, Match.hours, Match.volunteer_id, Match.outcome)
         .join(Match, Match.request_id == HelpRequest.id)
         .where(
             HelpRequest.municipality_id == municipality_id,
@@ -89,12 +127,20 @@ def overview(municipality_id: int, *, now: datetime | None = None) -> Overview:
             HelpRequest.done_at >= since,
         )
     ).all()
-    for topic_id, done_at, hours in done:
+    for topic_id, done_at, hours, volunteer_id, outcome in done:
         row = months.get(_month(done_at))
         if row is not None:
             row.helped += 1
             row.by_topic[topic_names.get(topic_id, "?")] += 1
             row.hours += hours or 0.0
+            row.good += outcome == Answer.GOOD
+            row.not_so_good += outcome == Answer.NOT_SO_GOOD
+        person = people.get(volunteer_id)
+        if person is not None:
+            person.helped += 1
+            person.help_hours += hours or 0.0
+            person.good += outcome == Answer.GOOD
+            person.not_so_good += outcome == Answer.NOT_SO_GOOD
     waits: dict[str, list[float]] = defaultdict(list)
     for created_at, matched_at in db.session.execute(
         sa.select(HelpRequest.created_at, HelpRequest.matched_at).where(
@@ -106,7 +152,9 @@ def overview(municipality_id: int, *, now: datetime | None = None) -> Overview:
         if month in months:
             months[month].hours_to_match = median(values)
     sessions = db.session.execute(
-        sa.select(DropInSession.id, DropInSession.starts_at, DropInSession.ends_at).where(
+        sa.select(
+            DropInSession.id, DropInSession.starts_at, DropInSession.ends_at, DropInSession.host_id
+        ).where(
             DropInSession.municipality_id == municipality_id,
             DropInSession.cancelled_at.is_(None),
             DropInSession.starts_at >= since,
@@ -126,12 +174,30 @@ def overview(municipality_id: int, *, now: datetime | None = None) -> Overview:
         if sessions
         else {}
     )
-    for session_id, starts_at, _ends_at in sessions:
+    starts = {s.id: s.starts_at for s in sessions}
+    if sessions:
+        for session_id, attended, answer in db.session.execute(
+            sa.select(Booking.session_id, Booking.attended, Booking.feedback).where(
+                Booking.session_id.in_(list(starts)), Booking.status == BookingStatus.BOOKED
+            )
+        ):
+            row = months.get(_month(starts[session_id]))
+            if row is not None:
+                row.no_shows += attended is False
+                row.good += answer == Answer.GOOD
+                row.not_so_good += answer == Answer.NOT_SO_GOOD
+    for session_id, starts_at, ends_at, host_id in sessions:
         row = months.get(_month(starts_at))
         if row is not None:
             row.sessions += 1
             row.visitors += visitors.get(session_id, 0)
-    return Overview(open_requests, list(months.values()), sorted(set(topic_names.values())))
+        host = people.get(host_profiles.get(host_id, -1))
+        if host is not None:
+            host.cafe_hours += (ends_at - starts_at).total_seconds() / 3600
+    helpers = sorted(
+        (p for p in people.values() if p.helped or p.cafe_hours), key=lambda p: (-p.hours, p.name)
+    )
+    return Overview(open_requests, list(months.values()), sorted(set(topic_names.values())), helpers)
 
 
 def as_csv(data: Overview, headers: list[str]) -> str:
@@ -147,6 +213,9 @@ def as_csv(data: Overview, headers: list[str]) -> str:
                 m.visitors,
                 f"{m.hours:.2f}",
                 "" if m.hours_to_match is None else f"{m.hours_to_match:.1f}",
+                m.good,
+                m.not_so_good,
+                m.no_shows,
                 *(m.by_topic.get(t, 0) for t in data.topics),
             ]
         )

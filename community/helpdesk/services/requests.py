@@ -12,12 +12,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
+from community.conversations import services as conversations
 from community.db import utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.geo import Place, approx_km, bounding_box, distance_km
 from community.helpdesk import permissions
 from community.helpdesk.models import (
+    LOCATED,
     HelpRequest,
     HelpTopic,
     Match,
@@ -26,21 +28,38 @@ from community.helpdesk.models import (
     VolunteerProfile,
     volunteer_topic,
 )
-from community.i18n import _
+from community.helpdesk.services.matches import organisers, parties, thread
+from community.i18n import _, format_datetime
 from community.notifications.services import notify
-from community.spaces.models import Membership, MembershipStatus, Role, Space
 from community.text import refuse_cpr
 
-PHONE = re.compile(r"^(\+45)?\d{8}$")
+#: A Danish number: eight digits, the first not 0 or 1, after an optional +45 or 0045.
+PHONE = re.compile(r"^(?:\+45|0045)?([2-9]\d{7})$")
 MAX_WINDOWS = 3
 ESCALATE_AFTER = timedelta(days=3)
 REMIND_BEFORE = timedelta(days=1)
 MAX_RADIUS_KM = 50.0
-LOCATED = (Mode.HOME, Mode.DROP_IN)
 
 
 def normalize_phone(phone: str) -> str:
     return re.sub(r"[\s\-().]", "", phone or "")
+
+
+def danish_phone(phone: str) -> str | None:
+    """The eight digits of a Danish phone number written in any usual way ("86 12 34 56",
+    "+45 86-12-34-56", "0045 86123456"); None when it is not one."""
+    found = PHONE.match(normalize_phone(phone))
+    return found.group(1) if found else None
+
+
+def _own_phone(phone: str) -> str:
+    found = danish_phone(phone)
+    if found is None:
+        raise DomainError(
+            _("Write your phone number with 8 digits, for example 20 12 34 56, or leave it empty."),
+            field="phone",
+        )
+    return found
 
 
 @dataclass
@@ -83,11 +102,11 @@ def file_request(municipality_id: int, *, by: User, data: RequestInput) -> HelpR
     )
     if data.assisted:
         name = data.person_name.strip()
-        phone = normalize_phone(data.phone)
+        phone = danish_phone(data.phone)
         if not name:
             raise DomainError(_("Write the name of the person who needs help."), field="person_name")
         refuse_cpr(name, field="person_name")
-        if not PHONE.match(phone):
+        if phone is None:
             raise DomainError(
                 _(
                     "Write their phone number with 8 digits, for example 86 12 34 56, "
@@ -108,6 +127,8 @@ def file_request(municipality_id: int, *, by: User, data: RequestInput) -> HelpR
         request.consent_text, request.consent_at = data.consent_text, now
     else:
         request.requester_id = by.id
+        if data.phone.strip():
+            request.phone = _own_phone(data.phone)
     place = data.place
     if place is None and not data.assisted and by.has_home:
         place = Place(
@@ -293,41 +314,6 @@ def requests_for(profile: VolunteerProfile, *, limit: int = 50) -> list[Opening]
 # --- the life of a request -------------------------------------------------------------------------
 
 
-def _parties(request: HelpRequest) -> list[User]:
-    people = {request.filed_by.id: request.filed_by}
-    if request.requester is not None:
-        people[request.requester.id] = request.requester
-    return list(people.values())
-
-
-def accept(request: HelpRequest, *, by: User) -> Match:
-    profile = permissions.volunteer_of(by)
-    if profile is None:
-        raise NotAllowed(_("Make a volunteer profile first."))
-    if request.status != RequestStatus.OPEN:
-        raise Conflict(_("Another volunteer has already said yes to this request."))
-    if request.mode == Mode.HOME and not profile.is_vetted:
-        raise NotAllowed(
-            _(
-                "Only vetted volunteers make home visits. "
-                "Ask an organiser to vet you, or help at the library or by phone."
-            )
-        )
-    if not permissions.can_accept(by, request):
-        raise NotAllowed(_("You cannot take this request. Check that your profile is not paused."))
-    match = Match(request_id=request.id, volunteer_id=profile.id)
-    db.session.add(match)
-    request.status = RequestStatus.MATCHED
-    request.matched_at = utcnow()
-    db.session.flush()
-    db.session.refresh(request)
-    for person in _parties(request):
-        notify(
-            person, "helpdesk.accepted", name=by.display_name, topic=request.topic.name, request_id=request.id
-        )
-    return match
-
-
 def schedule(request: HelpRequest, *, by: User, at: datetime) -> Match:
     if not permissions.can_schedule(by, request):
         raise NotAllowed(_("Only the volunteer and the person helped agree the time."))
@@ -338,8 +324,13 @@ def schedule(request: HelpRequest, *, by: User, at: datetime) -> Match:
     match.reminded_at = None  # type: ignore[union-attr]
     request.status = RequestStatus.SCHEDULED
     db.session.flush()
+    conversation = thread(request)
+    if conversation is not None:
+        conversations.add_system(
+            conversation, "helpdesk.scheduled", about=by, name=by.display_name, when=at.isoformat()
+        )
     volunteer = match.volunteer.user  # type: ignore[union-attr]
-    for person in [*_parties(request), volunteer]:
+    for person in [*parties(request), volunteer]:
         if person.id != by.id:
             notify(
                 person,
@@ -352,7 +343,8 @@ def schedule(request: HelpRequest, *, by: User, at: datetime) -> Match:
 
 
 def send_due_reminders(now: datetime | None = None) -> int:
-    """Reminds both sides the day before an agreed time (run hourly). Returns how many were sent."""
+    """Reminds both sides the day before an agreed time (run hourly). Returns how many were sent.
+    Each match is claimed with a conditional UPDATE first, so two runs at once remind once."""
     now = now or utcnow()
     due = db.session.scalars(
         sa.select(Match)
@@ -365,24 +357,42 @@ def send_due_reminders(now: datetime | None = None) -> int:
         )
         .options(selectinload(Match.request), selectinload(Match.volunteer))
     ).all()
+    sent = 0
     for match in due:
+        claimed = db.session.execute(
+            sa.update(Match)
+            .where(Match.id == match.id, Match.reminded_at.is_(None))
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            continue
         request = match.request
-        for person in [*_parties(request), match.volunteer.user]:
+        for person in [*parties(request), match.volunteer.user]:
             notify(
                 person,
                 "helpdesk.reminder",
-                when=match.agreed_at.isoformat(),
-                topic=request.topic.name,  # type: ignore[union-attr]
+                when=match.agreed_at.isoformat(),  # type: ignore[union-attr]
+                topic=request.topic.name,
                 request_id=request.id,
             )
-        match.reminded_at = now
+        sent += 1
     db.session.flush()
-    return len(due)
+    return sent
 
 
 def complete(
     request: HelpRequest, *, by: User, hours: float | None, rating: int | None, feedback: str
 ) -> Match:
+    from community.helpdesk.services import feedback as asking
+
+    if permissions.not_happened_yet(request):
+        raise Conflict(
+            _(
+                "The help is agreed for %(when)s. Mark it as done after it has happened.",
+                when=format_datetime(request.match.agreed_at, "short"),  # type: ignore[union-attr]
+            )
+        )
     if not permissions.can_complete(by, request):
         raise NotAllowed(_("Only the volunteer and the person helped mark the help as done."))
     if hours is not None and not 0 < hours <= 24:
@@ -397,12 +407,13 @@ def complete(
     match.done_at = now  # type: ignore[union-attr]
     match.hours = hours if hours is not None else match.hours  # type: ignore[union-attr]
     if rating is not None or feedback.strip():
-        match.feedback_rating, match.feedback_text, match.feedback_by_id = (
+        match.feedback_rating, match.feedback_text, match.feedback_by_id = (  # type: ignore[union-attr]
             rating,
             feedback.strip() or None,
             by.id,
-        )  # type: ignore[union-attr]
+        )
     db.session.flush()
+    asking.ask_after_help(match, by=by)  # type: ignore[arg-type]
     return match  # type: ignore[return-value]
 
 
@@ -411,6 +422,9 @@ def cancel(request: HelpRequest, *, by: User) -> None:
         raise NotAllowed(_("Only the one who asked, and organisers, can cancel a request."))
     request.status = RequestStatus.CANCELLED
     db.session.flush()
+    conversation = thread(request)
+    if conversation is not None:
+        conversations.add_system(conversation, "helpdesk.cancelled", about=by, name=by.display_name)
     if request.match is not None:
         notify(
             request.match.volunteer.user,
@@ -420,21 +434,27 @@ def cancel(request: HelpRequest, *, by: User) -> None:
         )
 
 
-def organisers(municipality_id: int) -> list[User]:
-    staff = sa.select(User.id).where(User.staff_municipality_id == municipality_id)
-    association = (
-        sa.select(Membership.user_id)
-        .join(Space, Space.id == Membership.space_id)
-        .where(
-            Space.municipality_id == municipality_id,
-            Space.kind.in_(permissions.ORGANISING_KINDS),
-            Membership.role.in_([Role.ADMIN, Role.MODERATOR]),
-            Membership.status == MembershipStatus.ACTIVE,
-        )
-    )
-    return list(
-        db.session.scalars(sa.select(User).where(sa.or_(User.id.in_(staff), User.id.in_(association))))
-    )
+def share_phone(request: HelpRequest, *, by: User, phone: str) -> HelpRequest:
+    """The person helped (or who asked for them) gives the matched volunteer a number to call, or
+    takes it away. Only they and the volunteer see it (``permissions.can_see_phone``)."""
+    if not permissions.can_share_phone(by, request):
+        raise NotAllowed(_("Only the one who asked can change the phone number."))
+    if not (phone or "").strip():
+        if request.assisted:
+            raise DomainError(
+                _("The volunteer needs a number to call the person you asked for. Write it here."),
+                field="phone",
+            )
+        request.phone = None
+        db.session.flush()
+        return request
+    had = request.phone
+    request.phone = _own_phone(phone)
+    db.session.flush()
+    conversation = thread(request)
+    if conversation is not None and request.phone != had:
+        conversations.add_system(conversation, "helpdesk.phone_shared", about=by, name=by.display_name)
+    return request
 
 
 def escalate_unmatched(now: datetime | None = None) -> int:

@@ -21,6 +21,7 @@ from community.i18n import _
 from community.notifications.services import notify
 
 MAX_WEEKS = 26
+REMIND_BEFORE = timedelta(days=1)
 
 
 def create_sessions(
@@ -222,3 +223,60 @@ def attendance(session: DropInSession) -> tuple[list[Booking], list[Booking]]:
     return [b for b in rows if b.status == BookingStatus.BOOKED], [
         b for b in rows if b.status == BookingStatus.WAITING
     ]
+
+
+def send_booking_reminders(now: datetime | None = None) -> int:
+    """The day before a café, everyone with a seat is reminded of the date, time and place (in-app and
+    by e-mail; run hourly). A booking is claimed with a conditional UPDATE before it is told, so a
+    reminder goes out once however often, and however many at once, the job runs."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        sa.select(Booking)
+        .join(DropInSession, DropInSession.id == Booking.session_id)
+        .where(
+            Booking.status == BookingStatus.BOOKED,
+            Booking.reminded_at.is_(None),
+            DropInSession.cancelled_at.is_(None),
+            DropInSession.starts_at > now,
+            DropInSession.starts_at <= now + REMIND_BEFORE,
+        )
+        .options(selectinload(Booking.session), selectinload(Booking.booked_by))
+    ).all()
+    sent = 0
+    for booking in due:
+        claimed = db.session.execute(
+            sa.update(Booking)
+            .where(Booking.id == booking.id, Booking.reminded_at.is_(None))
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            continue
+        session = booking.session
+        notify(
+            booking.booked_by,
+            "helpdesk.cafe_reminder",
+            title=session.title,
+            name=booking.attendee,
+            when=session.starts_at.isoformat(),
+            place=session.place_label,
+            notes=session.notes,
+            session_id=session.id,
+        )
+        sent += 1
+    db.session.flush()
+    return sent
+
+
+def mark_attendance(session: DropInSession, *, by: User, came: set[int]) -> int:
+    """After the café has begun, the host (or an organiser) marks who came; the others with a seat
+    are no-shows. Returns the number of no-shows."""
+    if not permissions.can_take_attendance(by, session):
+        if session.starts_at > utcnow():
+            raise Conflict(_("You can mark who came once the session has begun."))
+        raise NotAllowed(_("Only the host and organisers mark who came."))
+    booked, _waiting = attendance(session)
+    for booking in booked:
+        booking.attended = booking.id in came
+    db.session.flush()
+    return sum(1 for b in booked if not b.attended)

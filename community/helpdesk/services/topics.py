@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from community.accounts.models import User
 from community.errors import Conflict, DomainError
 from community.extensions import db
-from community.helpdesk.models import Guide, GuideStep, HelpTopic
+from community.helpdesk.models import GUIDE_LANGUAGES, Guide, GuideStep, HelpTopic
 from community.i18n import _
 from community.media import save_image
 from community.spaces.services import slugify
@@ -74,6 +74,7 @@ def save_guide(
     steps: list[StepInput],
     by: User,
     guide: Guide | None = None,
+    language: str = "da",
 ) -> Guide:
     if not steps:
         raise DomainError(_("Write at least one step."), field="steps")
@@ -81,6 +82,8 @@ def save_guide(
         raise DomainError(
             _("A guide has at most %(n)s steps. Split it into two guides.", n=MAX_STEPS), field="steps"
         )
+    if language not in GUIDE_LANGUAGES:
+        raise DomainError(_("Choose Danish or English."), field="language")
     for step in steps:
         refuse_cpr(step.text, field="steps")
     if guide is None:
@@ -88,6 +91,7 @@ def save_guide(
         db.session.add(guide)
     old_images = {s.position: (s.image, s.image_alt) for s in guide.steps}
     guide.title, guide.summary, guide.updated_by_id = title.strip(), summary.strip(), by.id
+    guide.language = language
     new_steps = []
     for position, step in enumerate(steps):
         image, alt = old_images.get(position, (None, ""))

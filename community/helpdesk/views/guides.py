@@ -7,7 +7,7 @@ from community.errors import DomainError
 from community.extensions import db
 from community.helpdesk import bp, permissions
 from community.helpdesk.forms import GuideForm, TopicForm
-from community.helpdesk.models import Guide
+from community.helpdesk.models import GUIDE_LANGUAGES, Guide
 from community.helpdesk.services import sessions, topics
 from community.helpdesk.services.topics import StepInput, split_steps
 from community.helpdesk.views import municipality
@@ -43,6 +43,7 @@ def topic(slug: str):
     return render_template(
         "helpdesk/topic.html",
         topic=_topic(slug),
+        guide_languages=GUIDE_LANGUAGES,
         can_edit=permissions.can_edit_guides(current_user, municipality().id),
     )
 
@@ -118,6 +119,7 @@ def guide_edit(slug: str | None = None, guide_id: int | None = None):
                 parent,
                 title=form.title.data,
                 summary=form.summary.data or "",
+                language=form.language.data,
                 steps=steps,
                 by=current_user,
                 guide=found,

@@ -8,11 +8,11 @@ from community.errors import DomainError
 from community.extensions import db
 from community.forms import flash_errors
 from community.helpdesk import bp, permissions
-from community.helpdesk.forms import BookingForm, SessionForm
+from community.helpdesk.forms import AttendanceForm, BookingForm, SessionForm
 from community.helpdesk.models import Booking, DropInSession
 from community.helpdesk.services import sessions, topics
 from community.helpdesk.views import municipality
-from community.i18n import _, to_utc
+from community.i18n import _, ngettext, to_utc
 from community.permissions import require
 
 
@@ -46,10 +46,7 @@ def session_detail(session_id: int):
         mine=mine,
         form=BookingForm(),
         cancel_form=BookingForm(),
-        can_see_list=current_user.is_authenticated
-        and (
-            current_user.id == found.host_id or permissions.is_organiser(current_user, found.municipality_id)
-        ),
+        can_see_list=permissions.can_see_attendance(current_user, found),
     )
 
 
@@ -108,9 +105,34 @@ def cancel_booking(booking_id: int):
 @login_required
 def attendance(session_id: int):
     found = _session(session_id)
-    require(current_user.id == found.host_id or permissions.is_organiser(current_user, found.municipality_id))
+    require(permissions.can_see_attendance(current_user, found))
     booked, waiting = sessions.attendance(found)
-    return render_template("helpdesk/attendance.html", session=found, booked=booked, waiting=waiting)
+    return render_template(
+        "helpdesk/attendance.html", session=found, booked=booked, waiting=waiting, form=AttendanceForm()
+    )
+
+
+@bp.post("/sessions/<int:session_id>/attendance")
+@login_required
+def take_attendance(session_id: int):
+    """After the café: who came. The ones not ticked are no-shows in the organisers' overview."""
+    found = _session(session_id)
+    require(permissions.can_see_attendance(current_user, found))
+    form = AttendanceForm()
+    if form.validate_on_submit():
+        try:
+            missing = sessions.mark_attendance(found, by=current_user, came=set(form.came.data or []))
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(
+                ngettext("Saved: %(num)s did not come.", "Saved: %(num)s did not come.", missing), "success"
+            )
+    else:
+        flash_errors(form)
+    return redirect(url_for("helpdesk.attendance", session_id=found.id))
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])

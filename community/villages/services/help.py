@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
+from community.conversations import services as conversations
+from community.conversations.models import Conversation
 from community.db import utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
@@ -18,17 +20,11 @@ from community.moderation.permissions import public_clause
 from community.notifications.services import notify
 from community.spaces.models import Membership, MembershipStatus, Space, Visibility
 from community.villages import permissions
-from community.villages.models import (
-    Conversation,
-    HelpAlert,
-    HelpCategory,
-    HelpStatus,
-    Post,
-    PostKind,
-)
-from community.villages.services import conversations
+from community.villages.models import HelpAlert, HelpCategory, HelpStatus, Post, PostKind
 
 MAX_RADIUS_KM = 50.0
+#: The kind of subject a conversation about a post has (see ``community.conversations.subjects``).
+SUBJECT = "villages.post"
 
 
 def respond(post: Post, space: Space, *, by: User, message: str) -> Conversation:
@@ -36,7 +32,8 @@ def respond(post: Post, space: Space, *, by: User, message: str) -> Conversation
     A request that gets its first offer moves from open to offered."""
     if not permissions.can_respond_to_help(by, post, space):
         raise NotAllowed(_("You cannot answer this post."))
-    conversation = conversations.start(post, starter=by)
+    author = db.session.get(User, post.author_id)
+    conversation = conversations.start(SUBJECT, post.id, starter=by, others=[author] if author else [])
     conversations.send(conversation, sender=by, body=message)
     if post.kind == PostKind.HELP_REQUEST and post.help_status == HelpStatus.OPEN:
         post.help_status = HelpStatus.OFFERED
@@ -51,7 +48,7 @@ def helpers_of(post: Post) -> list[User]:
         db.session.scalars(
             sa.select(User)
             .join(Conversation, Conversation.starter_id == User.id)
-            .where(Conversation.post_id == post.id)
+            .where(Conversation.subject_kind == SUBJECT, Conversation.subject_id == post.id)
             .order_by(User.display_name)
         )
     )

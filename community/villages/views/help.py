@@ -11,9 +11,9 @@ from community.forms import flash_errors
 from community.i18n import _
 from community.spaces.permissions import can_contribute
 from community.villages import bp
-from community.villages.forms import CATEGORY_CHOICES, HelpAlertForm, MessageForm
-from community.villages.models import Conversation, HelpCategory, PostKind
-from community.villages.services import conversations, help, posts
+from community.villages.forms import CATEGORY_CHOICES, HelpAlertForm
+from community.villages.models import HelpCategory, PostKind
+from community.villages.services import help, posts
 from community.villages.views.common import space
 
 RADII = (2, 5, 10, 20, 50)
@@ -145,70 +145,14 @@ def help_alert_remove():
 
 
 @bp.get("/villages/messages/")
-@login_required
 def conversations_list():
-    return render_template("villages/conversations.html", summaries=conversations.for_user(current_user))
-
-
-def _conversation(conversation_id: int) -> Conversation:
-    conversation = db.session.get(Conversation, conversation_id)
-    if conversation is None or conversations.member(conversation, current_user) is None:
-        abort(404)  # someone else's conversation does not exist for you
-    return conversation
+    """Messages moved to /messages/ when help requests got their threads; old links keep working."""
+    return redirect(url_for("conversations.index"), 301)
 
 
 @bp.get("/villages/messages/<int:conversation_id>")
-@login_required
 def conversation(conversation_id: int):
-    found = _conversation(conversation_id)
-    me = conversations.member(found, current_user)
-    return render_template(
-        "villages/conversation.html",
-        conversation=found,
-        messages=conversations.messages(found),
-        other=conversations.other(found, current_user),
-        form=MessageForm(),
-        read_form=FlaskForm(),
-        last_read_at=me.last_read_at,
-    )
-
-
-@bp.post("/villages/messages/<int:conversation_id>")
-@login_required
-def send_message(conversation_id: int):
-    found = _conversation(conversation_id)
-    form = MessageForm()
-    if form.validate_on_submit():
-        try:
-            conversations.send(found, sender=current_user, body=form.body.data)
-        except DomainError as exc:
-            db.session.rollback()
-            form.body.errors.append(str(exc))
-        else:
-            db.session.commit()
-            return redirect(url_for("villages.conversation", conversation_id=found.id, _anchor="latest"))
-    me = conversations.member(found, current_user)
-    return render_template(
-        "villages/conversation.html",
-        conversation=found,
-        messages=conversations.messages(found),
-        other=conversations.other(found, current_user),
-        form=form,
-        read_form=FlaskForm(),
-        last_read_at=me.last_read_at,
-    ), 400
-
-
-@bp.post("/villages/messages/<int:conversation_id>/read")
-@login_required
-def mark_conversation_read(conversation_id: int):
-    found = _conversation(conversation_id)
-    if FlaskForm().validate_on_submit():
-        conversations.mark_read(found, current_user)
-        db.session.commit()
-    if request.headers.get("HX-Request"):
-        return "", 204
-    return redirect(url_for("villages.conversation", conversation_id=found.id))
+    return redirect(url_for("conversations.show", conversation_id=conversation_id), 301)
 
 
 @bp.get("/villages/people/<int:user_id>")

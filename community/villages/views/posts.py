@@ -364,7 +364,7 @@ def respond(post_id: int):
         else:
             db.session.commit()
             flash(_("Your message is sent. Continue the conversation here."), "success")
-            return redirect(url_for("villages.conversation", conversation_id=conversation.id))
+            return redirect(url_for("conversations.show", conversation_id=conversation.id))
     else:
         flash_errors(form)
     return redirect(_detail_url(post, "help"))
