@@ -19,7 +19,7 @@ from community.moderation.models import PERSON_REASONS, REASON_LABELS, WORD_ACTI
 class ReportForm(Form):
     reason = RadioField(
         _l("What is wrong?"),
-        choices=[(r.value, REASON_LABELS[r]) for r in PERSON_REASONS],
+        choices=choices([(r.value, REASON_LABELS[r]) for r in PERSON_REASONS]),
         validators=[Required(_l("Choose what is wrong."))],
     )
     note = TextAreaField(
@@ -43,7 +43,7 @@ ACT_CHOICES = (
 
 class ActForm(Form):
     action = RadioField(
-        _l("What to do"), choices=ACT_CHOICES, validators=[Required(_l("Choose what to do."))]
+        _l("What to do"), choices=choices(ACT_CHOICES), validators=[Required(_l("Choose what to do."))]
     )
     reason = TextAreaField(
         _l("Reason (the author is told)"),
@@ -64,12 +64,14 @@ class ActForm(Form):
 class SpaceActForm(Form):
     action = RadioField(
         _l("What to do with the whole space"),
-        choices=[
-            ("keep", _l("Keep it: dismiss the reports")),
-            ("freeze", _l("Freeze it: everyone can read, nobody can write")),
-            ("unfreeze", _l("Open it for writing again")),
-            ("archive", _l("Archive it")),
-        ],
+        choices=choices(
+            [
+                ("keep", _l("Keep it: dismiss the reports")),
+                ("freeze", _l("Freeze it: everyone can read, nobody can write")),
+                ("unfreeze", _l("Open it for writing again")),
+                ("archive", _l("Archive it")),
+            ]
+        ),
         validators=[Required(_l("Choose what to do."))],
     )
     reason = TextAreaField(_l("Reason"), filters=[strip], validators=[Optional(), length(max=500)])
@@ -86,10 +88,12 @@ class AppealForm(Form):
 class DecideForm(Form):
     decision = RadioField(
         _l("Decision"),
-        choices=[
-            ("upheld", _l("Turn the appeal down: the decision stands")),
-            ("overturned", _l("Grant the appeal: undo the decision")),
-        ],
+        choices=choices(
+            [
+                ("upheld", _l("Turn the appeal down: the decision stands")),
+                ("overturned", _l("Grant the appeal: undo the decision")),
+            ]
+        ),
         validators=[Required(_l("Choose a decision."))],
     )
     note = TextAreaField(
@@ -106,7 +110,7 @@ class WordForm(Form):
     )
     action = SelectField(
         _l("What happens"),
-        choices=[(a.value, WORD_ACTION_LABELS[a]) for a in WordAction],
+        choices=choices([(a.value, WORD_ACTION_LABELS[a]) for a in WordAction]),
         validators=[Required()],
     )
 
@@ -127,10 +131,12 @@ class ProtectedForm(Form):
 class DeleteAccountForm(Form):
     content = RadioField(
         _l("What you wrote"),
-        choices=[
-            ("keep", _l("Keep my posts and comments, shown as written by “a former member”")),
-            ("delete", _l("Delete my posts and comments too")),
-        ],
+        choices=choices(
+            [
+                ("keep", _l("Keep my posts and comments, shown as written by “a former member”")),
+                ("delete", _l("Delete my posts and comments too")),
+            ]
+        ),
         default="keep",
         validators=[Required()],
     )
@@ -140,7 +146,7 @@ class DeleteAccountForm(Form):
 class StaffDeleteForm(Form):
     content = RadioField(
         _l("What they wrote"),
-        choices=[("keep", _l("Keep, shown as “a former member”")), ("delete", _l("Delete"))],
+        choices=choices([("keep", _l("Keep, shown as “a former member”")), ("delete", _l("Delete"))]),
         default="keep",
         validators=[Required()],
     )
@@ -161,5 +167,3 @@ class AuditFilterForm(Form):
     space = SelectField(_l("Space"), validators=[Optional()])
     actor = StringField(_l("Who"), filters=[strip], validators=[Optional(), length(max=80), NotUserText()])
 
-
-__all__ = ["choices"]
