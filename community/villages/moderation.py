@@ -177,3 +177,62 @@ def _delete(user: Any, *, keep_content: bool = True, **_kw: Any) -> None:
         for post in list(db.session.scalars(sa.select(Post).where(Post.author_id == user.id))):
             db.session.delete(post)
     db.session.flush()
+
+
+# --- the demo: a queue that is alive -----------------------------------------------------------------
+
+
+@signals.demo_seeded.connect
+def _seed_moderation(municipality: Any, *, users: dict[str, Any], spaces: dict[str, Any], **_kw: Any) -> None:
+    """Watched words and a protected caseworker for Skanderborg; in Stilling a post two neighbours
+    reported (one more report hides it) and a post held because it names the caseworker."""
+    from community.moderation import services as moderation
+    from community.moderation.models import Reason, WordAction
+    from community.villages.models import PostKind
+    from community.villages.services import posts
+    from community.villages.services.posts import PostInput
+
+    mette = users["kommune@example.org"]
+    for pattern, action in (
+        ("idiot", WordAction.FLAG),
+        ("kælling", WordAction.BLOCK),
+        ("svindler", WordAction.HOLD),
+        ("/n[a@]zi(st)?/", WordAction.FLAG),
+    ):
+        moderation.add_word(municipality.id, pattern=pattern, action=action, by=mette)
+    moderation.add_protected(
+        municipality.id,
+        name="Birgitte Lund",
+        variants="sagsbehandler Birgitte\nBirgitte L.",
+        by=mette,
+    )
+    stilling = spaces["stilling"]
+    jens, lars, anne = users["borger@example.org"], users["klub@example.org"], users["frivillig@example.org"]
+    for user in (lars, anne):
+        from community.spaces.permissions import is_member
+        from community.spaces.services import add_member
+
+        if not is_member(user, stilling):
+            add_member(stilling, user)
+    loud = posts.create_post(
+        stilling,
+        by=lars,
+        data=PostInput(
+            kind=PostKind.DISCUSSION,
+            title="Hvem kører så stærkt på Skovvej?",
+            body="Jeg ved godt hvem det er, ham i den røde bil i nr. 14. Han burde skamme sig.",
+        ),
+    )
+    db.session.flush()
+    moderation.report(loud, by=jens, reason=Reason.NAMED_PERSON, note="Han hænger en nabo ud.")
+    moderation.report(loud, by=anne, reason=Reason.HARASSMENT)
+    posts.create_post(
+        stilling,
+        by=jens,
+        data=PostInput(
+            kind=PostKind.DISCUSSION,
+            title="Min sag om kørselsgodtgørelse",
+            body="Birgitte Lund har afvist min ansøgning uden at læse den.",
+        ),
+    )
+    db.session.flush()
