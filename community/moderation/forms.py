@@ -166,4 +166,3 @@ class AuditFilterForm(Form):
     action = SelectField(_l("Action"), validators=[Optional()])
     space = SelectField(_l("Space"), validators=[Optional()])
     actor = StringField(_l("Who"), filters=[strip], validators=[Optional(), length(max=80), NotUserText()])
-
