@@ -194,6 +194,7 @@ def watched_words(text: str, *, field: str, obj: Any | None) -> None:
 
 
 SHOUTING_MIN_LETTERS = 20
+SHOUTING_MIN_WORDS = 4
 REPEATED_MARKS = re.compile(r"[!?]{3,}")
 
 
@@ -210,7 +211,8 @@ def think_twice(text: str, *, field: str) -> str | None:
                 "You can edit it, or post it as it is."
             )
     letters = [c for c in text if c.isalpha()]
-    if len(letters) >= SHOUTING_MIN_LETTERS and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+    shouting = len(letters) >= SHOUTING_MIN_LETTERS and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    if shouting and len(text.split()) >= SHOUTING_MIN_WORDS:  # prose, not a code such as an RRULE
         return _(
             "Text in capitals reads as shouting. Would you like to write it in ordinary letters? "
             "You can edit it, or post it as it is."
