@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Flask
 
+from community.ratelimits import DEFAULTS as RATE_LIMITS
+
 #: Environment variable (without the ``COMMUNITY_`` prefix) -> config key, with how to parse it.
 ENVIRONMENT: dict[str, tuple[str, type]] = {
     "ENV": ("COMMUNITY_ENV", str),
@@ -23,6 +25,10 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "GEOCODER_USER_AGENT": ("GEOCODER_USER_AGENT", str),
     "TILE_URL": ("TILE_URL", str),
     "LOG_LEVEL": ("LOG_LEVEL", str),
+    "MUNICIPALITY": ("MUNICIPALITY", str),
+    "PROXY_FIX": ("PROXY_FIX", int),
+    "HSTS": ("HSTS", bool),
+    "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", bool),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", bool),
     "REPORT_THRESHOLD": ("MODERATION_REPORT_THRESHOLD", int),
     "APPEAL_DAYS": ("APPEAL_DAYS", int),
@@ -46,6 +52,8 @@ DEFAULTS: dict[str, Any] = {
     "GEOCODER_USER_AGENT": "faelled",
     "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "LOG_LEVEL": "INFO",
+    "MUNICIPALITY": None,  # slug of the installation's default municipality (see tenancy)
+    "HSTS": None,  # None: on in production (community/headers.py)
     "HUEY_IMMEDIATE": False,
     "BABEL_DEFAULT_LOCALE": "da",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
@@ -58,9 +66,11 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SECURE": False,
-    "LOGIN_LIMIT_IP": "20 per minute;200 per day",
-    "LOGIN_LIMIT_ACCOUNT": "5 per minute;50 per day",
+    # SESSION_COOKIE_SECURE is not defaulted here (Flask's own default, off, would shadow production):
+    # ``configure`` turns it on in production unless COMMUNITY_SESSION_COOKIE_SECURE says otherwise.
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    **RATE_LIMITS,  # community/ratelimits.py: every limit and the number of trusted proxies
     "RATELIMIT_ENABLED": True,
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 65536,
@@ -112,9 +122,9 @@ def _instance_secret(instance: Path) -> str:
 
 
 def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
+    explicit = {**from_environment(), **(overrides or {})}
     app.config.update(DEFAULTS)
-    app.config.update(from_environment())
-    app.config.update(overrides or {})
+    app.config.update(explicit)
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     production = app.config["COMMUNITY_ENV"] == "production"
@@ -128,8 +138,10 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         if production:
             raise ConfigError("COMMUNITY_SECRET_KEY must be set in production.")
         app.config["SECRET_KEY"] = _instance_secret(instance)
-    if production:
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+    if explicit.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = production
+    # The remember-me cookie logs in as much as the session cookie does: the same protections.
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     storage = app.config["REDIS_URL"] or "memory://"
     app.config.setdefault("RATELIMIT_STORAGE_URI", storage)
     app.config.setdefault("MEDIA_FOLDER", str(instance / "media"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import has_request_context, request
@@ -55,6 +55,68 @@ class SpaceScopedMixin:
     @declared_attr
     def space_id(cls) -> Mapped[int]:
         return mapped_column(sa.ForeignKey("space.id", ondelete="CASCADE"), index=True)
+
+
+# --- rules that must hold under concurrent requests ------------------------------------------------
+# SQLite runs one writer at a time (see tune_sqlite); PostgreSQL runs them side by side, so a Python
+# check followed by a write ("is there a seat left?", "has this user voted?", count + 1) can be passed
+# by two requests at once. Every such rule uses one of these three instead.
+
+M = TypeVar("M")
+
+
+def lock(obj: M) -> M:
+    """Locks ``obj``'s row until the transaction ends and reloads it, so that a check made after it
+    sees everything committed before and nothing can slip in between the check and the write. Lock
+    the parent of what a limit counts (the event, the drop-in session, the request), before changing
+    anything: reloading drops changes not yet flushed.
+
+    PostgreSQL: ``SELECT … FOR NO KEY UPDATE``: a second request waits here until the first has
+    committed (rows that merely refer to this one are not held up).
+    SQLite: no row locks, and none needed, since a writing request holds the write lock from its first
+    statement. A row deleted meanwhile is a ``Conflict`` (the person reloads and sees it gone)."""
+    from community.errors import Conflict
+    from community.extensions import db
+    from community.i18n import _
+
+    if hasattr(obj, "_get_current_object"):  # current_user
+        obj = obj._get_current_object()
+    model = type(obj)
+    mapper = sa.inspect(model)
+    identity = sa.inspect(obj).identity
+    query = (
+        sa.select(model)
+        .where(*(column == value for column, value in zip(mapper.primary_key, identity, strict=True)))
+        .with_for_update(of=model, key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    if db.session.scalars(query).first() is None:
+        raise Conflict(_("Someone changed this at the same moment. Reload the page to see how it is now."))
+    return obj
+
+
+def insert_new(model: type, **values: Any) -> bool:
+    """``INSERT … ON CONFLICT DO NOTHING`` in the session's dialect (PostgreSQL and SQLite spell it
+    alike): the row is written unless one with the same unique key exists or is being written by a
+    concurrent request (which this waits for). True when this call wrote it; "once per person" is
+    kept this way, and a counter follows from what was written, never from a read made before."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from community.extensions import db
+
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # RETURNING, not rowcount: through psycopg an INSERT's rowcount reads -1.
+    written = insert(model).values(**values).on_conflict_do_nothing().returning(sa.literal(1))
+    return db.session.execute(written).first() is not None
+
+
+def bump(obj: Any, attribute: str, by: int) -> None:
+    """Adds ``by`` to a counter column in SQL (``SET n = n + 1`` at the next flush, never below 0),
+    so two requests counting at the same moment are both counted. The attribute reloads when read."""
+    if by:
+        column = getattr(type(obj), attribute)
+        setattr(obj, attribute, sa.case((column + by > 0, column + by), else_=0))
 
 
 def _is_write_request() -> bool:

@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from community.extensions import db
@@ -41,6 +41,18 @@ def _wants_json() -> bool:
     return request.path == "/healthz" or request.accept_mimetypes.best == "application/json"
 
 
+#: What PostgreSQL (SQLSTATE) and SQLite say when a unique key or a reference is broken.
+_RACE_STATES = {"23505", "23503"}
+_RACE_MESSAGES = ("UNIQUE constraint failed", "FOREIGN KEY constraint failed")
+
+
+def _is_race(exc: IntegrityError) -> bool:
+    """A unique key written twice, or a row referred to that was just deleted: what two requests at the
+    same moment leave behind when one slips past a check. Other integrity errors are bugs."""
+    state = getattr(exc.orig, "sqlstate", None)
+    return state in _RACE_STATES if state else str(exc.orig).startswith(_RACE_MESSAGES)
+
+
 def _render(code: int, *, bare: bool = False):
     return render_template("errors/error.html", code=code, bare=bare), code
 
@@ -56,7 +68,7 @@ def configure_errors(app: Flask) -> None:
             return exc
         if _wants_json():
             return jsonify(error=exc.name), exc.code
-        code = exc.code if exc.code in {400, 403, 404, 405, 413, 429, 503} else 400
+        code = exc.code if exc.code in {400, 403, 404, 405, 409, 413, 429, 503} else 400
         response = _render(code)
         if exc.code == 405:  # keep the Allow header
             return exc.get_response().__class__(response[0], 405, exc.get_headers())
@@ -67,6 +79,18 @@ def configure_errors(app: Flask) -> None:
         log.error("database unavailable: %s", exc.orig)
         db.session.rollback()
         return _render(503, bare=True)
+
+    @app.errorhandler(IntegrityError)
+    def already_done(exc: IntegrityError):
+        """The services keep every unique rule under concurrent requests (row locks, upserts); should one
+        still slip through, the person learns it was already done: a 409, never a 500."""
+        if not _is_race(exc):
+            return unexpected(exc)
+        log.warning("concurrent change on %s %s: %s", request.method, request.path, exc.orig)
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error="Conflict"), 409
+        return _render(409)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -181,12 +181,24 @@ MAX_ID = 2**31 - 1
 
 
 def small_int(value: object) -> int | None:
-    """An id from a form field, or None when it is not a whole number a row could have."""
+    """An id (or a page number) from a form field or the query string, or None when it is not a
+    whole number a row could have. Every id that arrives as text is read through this one function."""
     text = str(value or "").strip()
-    if not text.isdigit() or len(text) > 10:
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:  # "²".isdigit() too
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
+
+
+def coerce_id(value: object) -> int:
+    """``coerce=`` for a choice field whose values are ids: ``small_int``, and anything else is the
+    field's own "Not a valid choice" error."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID:
+        return value
+    number = small_int(value)
+    if number is None:
+        raise ValueError(value)
+    return number
 
 
 def flash_errors(form: FlaskForm) -> None:
@@ -236,6 +248,7 @@ __all__ = [
     "Optional",
     "Required",
     "choices",
+    "coerce_id",
     "email_field",
     "flash_errors",
     "length",

@@ -40,7 +40,7 @@ from community.moderation.models import (
     WatchedWord,
 )
 from community.notifications.models import Notification
-from community.spaces.models import Invitation, Membership, Municipality, Space
+from community.spaces.models import Invitation, MediaFile, Membership, Municipality, Space
 from community.villages.models import (
     Comment,
     CommentThanks,
@@ -86,6 +86,7 @@ __all__ = [
     "ListVersion",
     "MaintenancePlan",
     "Match",
+    "MediaFile",
     "Membership",
     "Message",
     "Municipality",

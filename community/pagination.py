@@ -9,6 +9,8 @@ from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 
+from community.forms import small_int
+
 T = TypeVar("T")
 
 
@@ -27,8 +29,9 @@ def decode(cursor: str | None) -> tuple[datetime, int] | None:
     if not cursor or len(cursor) > 40:
         return None
     stamp, _, ident = cursor.partition("_")
+    row_id = small_int(ident)
     try:
-        return datetime.strptime(stamp, "%Y%m%dT%H%M%S%f"), int(ident)
+        return (datetime.strptime(stamp, "%Y%m%dT%H%M%S%f"), row_id) if row_id is not None else None
     except ValueError:
         return None
 

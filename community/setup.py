@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from huey.storage import RedisStorage, SqliteStorage
 
 from community import config as config_module
@@ -21,7 +21,9 @@ def configure_settings(app: Flask, overrides: dict[str, Any] | None) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    """One line per request: method, path, status, duration."""
+    """One line per request: method, path (its tokens redacted), status, duration."""
+    from community.logredact import redacted_path
+
     level = getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -37,7 +39,7 @@ def configure_logging(app: Flask) -> None:
         if started is not None:
             ms = (time.perf_counter() - started) * 1000
             request_log.info(
-                "%s %s %s %.1fms", request.method, request.full_path.rstrip("?"), response.status_code, ms
+                "%s %s %s %.1fms", request.method, redacted_path(request), response.status_code, ms
             )
         return response
 
@@ -97,6 +99,12 @@ def configure_huey(app: Flask) -> None:
     huey.storage = huey.create_storage()
 
 
+def configure_headers(app: Flask) -> None:
+    from community import headers
+
+    headers.init_app(app)
+
+
 def configure_templates(app: Flask) -> None:
     from community import templating
 
@@ -109,19 +117,46 @@ def configure_tenancy(app: Flask) -> None:
     tenancy.init_app(app)
 
 
-def configure_blueprints(app: Flask) -> None:
-    from werkzeug.routing import IntegerConverter
+def configure_url_input(app: Flask) -> None:
+    """What a URL may carry, refused at the edge for every page at once, so no view and no query ever
+    sees it: an id in the path larger than a database id, a control character in a path segment
+    (PostgreSQL cannot even compare text with NUL), NUL in the query string. The path is a 404 (no
+    page has such an address), the query a 400. Ids from the query and from forms go through
+    ``community.forms.small_int``."""
+    from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter
 
     from community.forms import MAX_ID
 
     class BoundedInt(IntegerConverter):
-        """``<int:…>`` that never matches a number larger than a database id (a 404, not a 500)."""
+        """``<int:…>`` that never matches a number larger than a database id."""
 
         def __init__(self, map, *args, **kwargs):
             kwargs.setdefault("max", MAX_ID)
             super().__init__(map, *args, **kwargs)
 
-    app.url_map.converters["int"] = BoundedInt
+    control = "\\x00-\\x1f\\x7f"
+
+    class Text(UnicodeConverter):
+        """``<token>``, ``<slug>``: one segment without control characters."""
+
+        def __init__(self, map, *args, **kwargs):
+            super().__init__(map, *args, **kwargs)
+            self.regex = self.regex.replace("[^/]", f"[^/{control}]")
+
+    class Path(PathConverter):
+        """``<path:…>``: segments without control characters."""
+
+        regex = f"[^/{control}][^{control}]*?"
+
+    app.url_map.converters.update(int=BoundedInt, default=Text, string=Text, path=Path)
+
+    @app.before_request
+    def _refuse_nul_in_query() -> None:
+        if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+            abort(400)
+
+
+def configure_blueprints(app: Flask) -> None:
     from community.accounts import bp as accounts_bp
     from community.conversations import bp as conversations_bp
     from community.helpdesk import bp as helpdesk_bp
@@ -150,6 +185,12 @@ def configure_blueprints(app: Flask) -> None:
 
 def configure_errors(app: Flask) -> None:
     from community.errors import configure_errors as install
+
+    install(app)
+
+
+def configure_proxy(app: Flask) -> None:
+    from community.ratelimits import configure_proxy as install
 
     install(app)
 

@@ -98,10 +98,3 @@ def init_app(app: Flask) -> None:
     def _nl2br(value: str) -> Markup:
         escaped = Markup.escape(value or "")
         return Markup("<br>".join(escaped.split("\n")))
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response

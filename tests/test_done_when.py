@@ -54,7 +54,7 @@ def test_provision_find_join_and_be_made_moderator(app: Flask, client, demo, out
     home = client.get("/", headers=EN).text
     assert "Spaces near Stilling" in home and "Fruering Landsby" in home
     front = client.get("/s/fruering/", headers=EN).text
-    assert "--brand: #6b3fa0" in front
+    assert "/theme/6b3fa0.css" in front
     joined = client.post("/s/fruering/join", headers=EN, follow_redirects=True)
     assert "Welcome to Fruering Landsby!" in joined.text
     client.post("/logout")

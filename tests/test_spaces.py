@@ -72,7 +72,7 @@ def test_staff_create_a_themed_space_and_invite_its_first_admin(client, login, s
     assert link_in(message).startswith("/invitations/")
 
     page = client.get("/s/virklund/")
-    assert b"--brand: #1d4f91" in page.data
+    assert b"/theme/1d4f91.css" in page.data, "the theme's colours"
 
 
 def test_a_low_contrast_colour_is_refused_with_a_darker_suggestion(client, login, staff):

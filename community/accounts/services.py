@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from community import signals
 from community.accounts.models import User, new_session_token
+from community.accounts.passwords import check_new_password
 from community.db import utcnow
 from community.errors import Conflict, DomainError
 from community.extensions import db
@@ -74,6 +75,7 @@ def _read_token(token: str, purpose: str, max_age: int, *, expired: str, invalid
 
 def register(*, email: str, password: str, display_name: str, home: Place | None, locale: str | None) -> User:
     email = normalize_email(email)
+    check_new_password(password, email=email, name=display_name)
     if user_by_email(email) is not None:
         raise Conflict(
             _(
@@ -174,6 +176,7 @@ def user_for_reset(token: str) -> User:
 
 def reset_password(token: str, password: str) -> User:
     user = user_for_reset(token)
+    check_new_password(password, email=user.email, name=user.display_name)
     set_password(user, password)
     if user.confirmed_at is None:  # the link reached their inbox, so the address is theirs
         user.confirmed_at = utcnow()
@@ -183,7 +186,15 @@ def reset_password(token: str, password: str) -> User:
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Ends every session and remember-me cookie of ``user`` on every device: the session version
+    (``session_token``, which the cookies carry) changes, so a saved cookie no longer logs anyone in.
+    Logout, a password change and a reset call it."""
     user.session_token = new_session_token()
+    db.session.flush()
 
 
 def change_password(user: User, *, current: str, new: str) -> None:
@@ -193,6 +204,7 @@ def change_password(user: User, *, current: str, new: str) -> None:
         raise DomainError(
             _("That is not your current password. Try again."), field="current_password"
         ) from exc
+    check_new_password(new, email=user.email, name=user.display_name)
     set_password(user, new)
     db.session.flush()
 

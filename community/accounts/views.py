@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from community import geo
@@ -15,6 +16,7 @@ from community.accounts.forms import (
     ResetForm,
     ResetRequestForm,
 )
+from community.accounts.passwords import WeakPassword
 from community.errors import DomainError
 from community.extensions import db, limiter
 from community.i18n import _, current_language
@@ -33,11 +35,30 @@ def _home_place(form, *, required: bool) -> geo.Place | None:
         return None
 
 
+def _email_in_form() -> str:
+    return (request.form.get("email") or "").strip().lower()
+
+
 def _account_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
+    """One account from one address: someone guessing from elsewhere does not lock the owner out."""
+    return f"login:{_email_in_form()}:{get_remote_address()}"
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302  # a successful login redirects
+
+
+def _registered(response) -> bool:
+    return response.status_code == 302
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["REGISTER_LIMIT_IP"],
+    methods=["POST"],
+    deduct_when=_registered,
+    scope="register",
+)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("spaces.index"))
@@ -99,8 +120,13 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_IP"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"], key_func=_account_key, methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_IP"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("spaces.index"))
@@ -125,12 +151,23 @@ def logout():
     from flask_wtf import FlaskForm
 
     if FlaskForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # A copied or saved cookie must not outlive the logout: end the sessions on the server.
+            services.end_sessions(current_user._get_current_object())
+            db.session.commit()
         logout_user()
-        flash(_("You are logged out."), "info")
+        flash(_("You are logged out on all your devices."), "info")
     return redirect(url_for("spaces.index"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_IP"], methods=["POST"], scope="reset-ip")
+@limiter.limit(
+    lambda: current_app.config["RESET_LIMIT_ADDRESS"],
+    key_func=lambda: "reset:" + _email_in_form(),
+    methods=["POST"],
+    scope="reset-address",
+)
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -158,6 +195,9 @@ def reset(token: str):
     if form.validate_on_submit():
         try:
             services.reset_password(token, form.password.data)
+        except WeakPassword as exc:
+            form.password.errors.append(str(exc))
+            return render_template("accounts/reset.html", form=form), 400
         except DomainError as exc:
             flash(str(exc), "error")
             return redirect(url_for("accounts.reset_request"))

@@ -16,10 +16,12 @@ from community.forms import (
     Form,
     MultiCheckboxField,
     NoControlCharacters,
+    NotUserText,
     NumberField,
     Optional,
     Required,
     choices,
+    coerce_id,
     length,
     strip,
 )
@@ -73,7 +75,7 @@ class GuideForm(Form):
 
 
 class VolunteerForm(Form):
-    topics = MultiCheckboxField(_l("I can help with"), coerce=int, choices=[], validate_choice=False)
+    topics = MultiCheckboxField(_l("I can help with"), coerce=coerce_id, choices=[], validate_choice=False)
     modes = MultiCheckboxField(_l("How I can help"), choices=choices(MODE_CHOICES))
     languages = MultiCheckboxField(_l("Languages I speak"), choices=choices(LANGUAGE_CHOICES), default=["da"])
     radius_km = NumberField(
@@ -124,7 +126,7 @@ class SessionForm(Form):
         validators=[Required(), NumberRange(min=1, max=26, message=_l("Repeat it for 1 to 26 weeks."))],
         default=1,
     )
-    topics = MultiCheckboxField(_l("Topics"), coerce=int, choices=[], validate_choice=False)
+    topics = MultiCheckboxField(_l("Topics"), coerce=coerce_id, choices=[], validate_choice=False)
     notes = TextAreaField(_l("Notes (optional)"), validators=[Optional(), length(max=1000)])
 
 
@@ -142,7 +144,7 @@ class RequestForm(Form):
         choices=choices([("me", _l("I do")), ("other", _l("Someone else, who has no e-mail"))]),
         default="me",
     )
-    topic = SelectField(_l("What is it about?"), coerce=int, choices=[], validate_choice=False)
+    topic = SelectField(_l("What is it about?"), coerce=coerce_id, choices=[], validate_choice=False)
     mode = RadioField(_l("How would you like the help?"), choices=choices(MODE_CHOICES), default="drop_in")
     description = TextAreaField(
         _l("Tell a little about what is difficult"),
@@ -216,7 +218,8 @@ class AttendanceForm(Form):
 
 
 class FeedbackForm(Form):
-    answer = StringField(validators=[Required(), length(max=20)])
+    #: "good" or "bad", from a button
+    answer = StringField(validators=[Required(), length(max=20), NotUserText()])
 
 
 class ScheduleForm(Form):

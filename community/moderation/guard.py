@@ -75,12 +75,13 @@ def municipality_of_space(space_id: int) -> int | None:
 
 
 def _default_municipality() -> int | None:
-    if (
-        has_request_context()
-        and getattr(current_user, "is_authenticated", False)
-        and current_user.staff_municipality_id
-    ):
-        return current_user.staff_municipality_id
+    """The request's municipality (``tenancy.current_municipality``, remembered for the request), or
+    outside a request the installation's first one (remembered for the cache's lifetime)."""
+    if has_request_context():
+        from community.spaces.tenancy import current_municipality
+
+        found = current_municipality()
+        return found.id if found is not None else None
     now = time.monotonic()
     if now - _default["at"] >= _ttl() or _default["id"] is None:
         _default["id"] = db.session.scalar(sa.select(Municipality.id).order_by(Municipality.id).limit(1))
@@ -211,7 +212,9 @@ def think_twice(text: str, *, field: str) -> str | None:
                 "You can edit it, or post it as it is."
             )
     letters = [c for c in text if c.isalpha()]
-    shouting = len(letters) >= SHOUTING_MIN_LETTERS and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    shouting = len(letters) >= SHOUTING_MIN_LETTERS and sum(c.isupper() for c in letters) >= 0.8 * len(
+        letters
+    )
     if shouting and len(text.split()) >= SHOUTING_MIN_WORDS:  # prose, not a code such as an RRULE
         return _(
             "Text in capitals reads as shouting. Would you like to write it in ordinary letters? "

@@ -195,3 +195,15 @@ class Invitation(TimestampMixin, db.Model):
     @property
     def role_label(self) -> str:
         return str(ROLE_LABELS[self.role])
+
+
+class MediaFile(db.Model):
+    """Which space an uploaded file (``community.media``, stored under its content hash) belongs to, so
+    the file is served under the space's visibility. ``space_id`` None: not a space's own (guides,
+    photos of fault reports and visits), public. The same picture uploaded twice has a row per space."""
+
+    __tablename__ = "media_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80), index=True)
+    space_id: Mapped[int | None] = mapped_column(sa.ForeignKey("space.id", ondelete="CASCADE"), index=True)

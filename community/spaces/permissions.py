@@ -7,7 +7,15 @@ from flask import g, has_app_context
 
 from community.accounts.models import User
 from community.extensions import db
-from community.spaces.models import JoinPolicy, Membership, MembershipStatus, Role, Space, Visibility
+from community.spaces.models import (
+    Invitation,
+    JoinPolicy,
+    Membership,
+    MembershipStatus,
+    Role,
+    Space,
+    Visibility,
+)
 
 
 def _cache() -> dict[tuple[int, int], Membership | None]:
@@ -117,3 +125,17 @@ def can_contribute(user: User | None, space: Space) -> bool:
         return False
     m = _active(user, space)
     return m is not None and not m.is_suspended()
+
+
+def is_invited_account(user: User | None, invitation: Invitation) -> bool:
+    """An invitation is for the account with the invited e-mail address and nobody else: whoever else
+    reads the link (a forwarded or shared e-mail) cannot take the place, let alone the role."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.email.strip().lower() == invitation.email.strip().lower()
+    )
+
+
+def can_accept_invitation(user: User | None, invitation: Invitation) -> bool:
+    return is_invited_account(user, invitation) and not invitation.space.is_archived

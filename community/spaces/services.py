@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from community import signals
 from community.accounts.models import User
 from community.accounts.services import normalize_email, user_by_email
-from community.db import utcnow
+from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.geo import Place, distance_km
@@ -40,7 +40,7 @@ from community.spaces.models import (
     SpaceKind,
     Visibility,
 )
-from community.spaces.permissions import forget_memberships, membership_of
+from community.spaces.permissions import forget_memberships, is_invited_account, membership_of
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HOSTNAME = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
@@ -62,10 +62,6 @@ def create_municipality(*, name: str, place: Place, slug: str | None = None) -> 
     db.session.add(municipality)
     db.session.flush()
     return municipality
-
-
-def default_municipality() -> Municipality | None:
-    return db.session.scalar(sa.select(Municipality).order_by(Municipality.id).limit(1))
 
 
 # --- spaces ----------------------------------------------------------------------------------------
@@ -187,14 +183,21 @@ def update_space(
         raise NotAllowed(_("This space is archived and read-only."))
     color = check_color(primary_color)
     max_logo = current_app.config["LOGO_MAX_BYTES"]
-    logo_name = save_image(logo, max_bytes=max_logo, max_size=(512, 512), field="logo") if logo else None
+    logo_name = (
+        save_image(logo, max_bytes=max_logo, max_size=(512, 512), field="logo", space_id=space.id)
+        if logo
+        else None
+    )
     header_name = (
-        save_image(header_image, max_bytes=max_logo, max_size=(1600, 400), field="header_image")
+        save_image(
+            header_image, max_bytes=max_logo, max_size=(1600, 400), field="header_image", space_id=space.id
+        )
         if header_image
         else None
     )
     if console.get("slug"):
         space.slug = _check_slug(str(console["slug"]), space=space)
+        tenancy.forget_hosts()  # the host name map carries the slug
     if "hostname" in console:
         space.hostname = _check_hostname(console["hostname"] or None, space=space)  # type: ignore[arg-type]
         tenancy.forget_hosts()
@@ -334,8 +337,16 @@ def space_admins(space: Space) -> list[User]:
     )
 
 
+def _lock_members(space: Space) -> None:
+    """Memberships of a space change one request at a time (joining twice at once, the last two admins
+    leaving at once); what the request read about them before is forgotten."""
+    lock(space)
+    forget_memberships()
+
+
 def join_space(space: Space, user: User, *, message: str | None = None) -> Membership:
     """Joins an open space, or asks to join one that takes requests (its admins are told)."""
+    _lock_members(space)
     if space.is_archived:
         raise NotAllowed(_("This space is archived and read-only."))
     if not user.is_confirmed:
@@ -388,6 +399,7 @@ def _is_last_admin(membership: Membership) -> bool:
 
 
 def leave_space(space: Space, user: User) -> None:
+    _lock_members(space)
     membership = membership_of(user, space)
     if membership is None:
         raise Conflict(_("You are not a member of %(space)s.", space=space.title))
@@ -405,6 +417,8 @@ def leave_space(space: Space, user: User) -> None:
 
 
 def approve_request(membership: Membership, *, by: User) -> Membership:
+    _lock_members(membership.space)
+    lock(membership)
     if membership.is_active:
         raise Conflict(_("%(name)s is already a member.", name=membership.user.display_name))
     membership.status = MembershipStatus.ACTIVE
@@ -418,6 +432,8 @@ def approve_request(membership: Membership, *, by: User) -> Membership:
 
 
 def reject_request(membership: Membership, *, by: User) -> None:
+    _lock_members(membership.space)
+    lock(membership)
     if membership.is_active:
         raise Conflict(_("%(name)s is already a member.", name=membership.user.display_name))
     db.session.delete(membership)
@@ -427,6 +443,8 @@ def reject_request(membership: Membership, *, by: User) -> None:
 
 def change_role(membership: Membership, *, role: Role, official: Official | None, by: User) -> Membership:
     """Sets a member's role and official badge; the member is told when their role changes."""
+    _lock_members(membership.space)
+    lock(membership)
     if not membership.is_active:
         raise DomainError(_("Approve the request before you change the role."))
     if role != Role.ADMIN and _is_last_admin(membership):
@@ -451,6 +469,7 @@ def change_role(membership: Membership, *, role: Role, official: Official | None
 
 
 def _grant(space: Space, user: User, role: Role) -> Membership:
+    _lock_members(space)
     membership = membership_of(user, space)
     if membership is None:
         membership = Membership(space_id=space.id, user_id=user.id, role=role)
@@ -530,13 +549,21 @@ def invitation_by_token(token: str) -> Invitation | None:
 
 
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
+    lock(invitation)  # used once, also when the link is opened in two tabs
     if invitation.accepted_at is not None:
         raise Conflict(_("This invitation has already been used. Ask an admin of the space for a new one."))
     if invitation.expires_at < utcnow():
         raise DomainError(_("This invitation has expired. Ask an admin of the space for a new one."))
     if invitation.space.is_archived:
         raise NotAllowed(_("This space is archived and read-only."))
-    if normalize_email(user.email) == invitation.email and user.confirmed_at is None:
+    if not is_invited_account(user, invitation):
+        raise NotAllowed(
+            _(
+                "This invitation was sent to another e-mail address. Log in with the account for that "
+                "address (or create it), or ask an admin of the space to invite you."
+            )
+        )
+    if user.confirmed_at is None:
         user.confirmed_at = utcnow()  # the link reached this address
     membership = _grant(invitation.space, user, invitation.role)
     invitation.accepted_at = utcnow()

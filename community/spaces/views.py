@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+
+import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
@@ -19,11 +22,12 @@ from community.errors import DomainError
 from community.extensions import db
 from community.forms import flash_errors
 from community.i18n import _
+from community.media import owners as media_owners
 from community.permissions import require
-from community.spaces import bp, permissions, services
+from community.spaces import bp, permissions, services, theme
 from community.spaces.forms import InviteForm, JoinForm, RoleForm, ThemeForm
-from community.spaces.models import Membership, MembershipStatus, Official, Role
-from community.spaces.tenancy import get_in_space_or_404, host_space
+from community.spaces.models import Membership, MembershipStatus, Official, Role, Space
+from community.spaces.tenancy import current_municipality, get_in_space_or_404
 
 
 def _origin() -> tuple[float | None, float | None, str | None, str | None]:
@@ -37,7 +41,7 @@ def _origin() -> tuple[float | None, float | None, str | None, str | None]:
         return place.lat, place.lon, place.label, None
     if current_user.is_authenticated and current_user.has_home:
         return current_user.home_latitude, current_user.home_longitude, current_user.home_label, None
-    municipality = services.default_municipality()
+    municipality = current_municipality()
     if municipality is not None:
         return municipality.latitude, municipality.longitude, municipality.name, None
     return None, None, None, None
@@ -45,10 +49,6 @@ def _origin() -> tuple[float | None, float | None, str | None, str | None]:
 
 @bp.get("/")
 def index():
-    own_host = host_space()
-    if own_host is not None:
-        g.space = own_host
-        return front()
     lat, lon, origin, near_error = _origin()
     nearby = services.spaces_near(lat, lon, user=current_user)
     mine = services.memberships_of(current_user) if current_user.is_authenticated else []
@@ -279,8 +279,36 @@ def invitation(token: str):
     return render_template("spaces/invitation.html", invitation=found, form=form, token=token)
 
 
+@bp.get("/theme/<color>.css")
+def theme_css(color: str):
+    """A space's colours as CSS custom properties: a stylesheet of its own (not a ``<style>`` element),
+    so the Content-Security-Policy allows no inline styles. Named by the colour, so cached for good."""
+    if not re.fullmatch(r"[0-9a-f]{6}", color):
+        abort(404)
+    css = f":root {{ --brand: #{color}; --brand-tint: {theme.mix('#' + color, '#ffffff', 0.9)}; }}\n"
+    response = current_app.response_class(css, mimetype="text/css")
+    response.cache_control.public = True
+    response.cache_control.max_age = 31536000
+    return response
+
+
 @bp.get("/media/<path:name>")
 def media(name: str):
+    """An uploaded picture, under the visibility of the space it belongs to: cached publicly for a year
+    when anyone may see it, privately (the browser only) for members of a members-only space, and a 404
+    for everyone else."""
+    owner_ids = media_owners(name)
+    public = not owner_ids or None in owner_ids
+    if not public:
+        owners = db.session.scalars(sa.select(Space).where(Space.id.in_(owner_ids))).all()
+        public = any(space.is_public for space in owners)
+        if not public and not any(permissions.can_view_space(current_user, space) for space in owners):
+            abort(404)
     response = send_from_directory(current_app.config["MEDIA_FOLDER"], name, max_age=31536000)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if not public:
+        response.cache_control.public = False
+        response.cache_control.private = True
+        response.cache_control.max_age = 3600
+        response.vary.add("Cookie")
     return response

@@ -20,6 +20,7 @@ from community.forms import (
     Optional,
     Required,
     choices,
+    coerce_id,
     length,
     strip,
 )
@@ -91,7 +92,9 @@ class PostForm(Form):
 
 
 class EditPostForm(PostForm):
-    remove_images = MultiCheckboxField(_l("Remove pictures"), coerce=int, choices=[], validate_choice=False)
+    remove_images = MultiCheckboxField(
+        _l("Remove pictures"), coerce=coerce_id, choices=[], validate_choice=False
+    )
 
 
 class CommentForm(Form):
@@ -128,7 +131,7 @@ class RsvpForm(Form):
 
 
 class VoteForm(Form):
-    options = MultiCheckboxField(_l("Your choice"), coerce=int, choices=[], validate_choice=False)
+    options = MultiCheckboxField(_l("Your choice"), coerce=coerce_id, choices=[], validate_choice=False)
 
 
 class HelpAlertForm(Form):

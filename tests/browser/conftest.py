@@ -176,7 +176,20 @@ def new_context(browser: Any, live_server: LiveServer, locale: str = "da-DK", **
             route.abort()
 
     context.route(re.compile(r"^(?!data:|blob:|about:)"), _local_only)
+    # Anything the Content-Security-Policy refuses (an inline script or style, a stray source) is a
+    # page that breaks for real people: collect it, and the fixtures that made the context fail on it.
+    context.csp_violations = []
+
+    def _console(message: Any) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            context.csp_violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    context.on("console", _console)
     return context
+
+
+def assert_no_csp_violations(context: Any) -> None:
+    assert not context.csp_violations, "\n".join(context.csp_violations)
 
 
 @pytest.fixture
@@ -184,6 +197,7 @@ def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     context = new_context(browser, live_server)
     try:
         yield context.new_page()
+        assert_no_csp_violations(context)
     finally:
         context.close()
 
@@ -233,6 +247,8 @@ def make_page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
 
     try:
         yield _make
+        for context in contexts:
+            assert_no_csp_violations(context)
     finally:
         for context in contexts:
             context.close()

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from community.accounts.models import User
 from community.conversations import services as conversations
 from community.conversations.models import Conversation
-from community.db import utcnow
+from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.helpdesk import permissions
@@ -61,13 +61,7 @@ def organisers(municipality_id: int) -> list[User]:
 
 def _lock(request: HelpRequest) -> HelpRequest:
     """The request's row, locked until the transaction ends, with its status as it is now."""
-    locked = db.session.scalar(
-        sa.select(HelpRequest)
-        .where(HelpRequest.id == request.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert locked is not None
+    locked = lock(request)
     db.session.expire(locked, ["match"])
     return locked
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
 from community.conversations import services as conversations
-from community.db import utcnow
+from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.geo import Place, approx_km, bounding_box, distance_km
@@ -418,6 +418,7 @@ def complete(
 
 
 def cancel(request: HelpRequest, *, by: User) -> None:
+    lock(request)  # never cancelled while a volunteer says yes without them being told
     if not permissions.can_cancel(by, request):
         raise NotAllowed(_("Only the one who asked, and organisers, can cancel a request."))
     request.status = RequestStatus.CANCELLED

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
-from community.db import utcnow
+from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.geo import Place
@@ -147,6 +147,7 @@ def book(
     session: DropInSession, *, by: User, attendee_name: str | None = None, waitlist: bool = False
 ) -> Booking:
     """A seat for ``by`` (or for ``attendee_name``). A full session offers its waiting list instead."""
+    lock(session)  # seats are counted and taken by one booking at a time
     if session.cancelled_at is not None or session.ends_at <= utcnow():
         raise Conflict(_("This session is over or cancelled. Choose another one."))
     name = (attendee_name or "").strip() or None
@@ -174,7 +175,8 @@ def book(
 
 def cancel_booking(booking: Booking, *, by: User) -> Booking | None:
     """Cancels; a freed seat goes to the first on the waiting list, who is told. Returns them."""
-    session = booking.session
+    session = lock(booking.session)
+    lock(booking)  # cancelled twice at once, it frees one seat
     if (
         by.id != booking.booked_by_id
         and not permissions.is_organiser(by, session.municipality_id)

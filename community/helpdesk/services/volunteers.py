@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
-from community.db import utcnow
+from community.db import insert_new, lock, utcnow
 from community.errors import DomainError, NotAllowed
 from community.extensions import db
 from community.helpdesk import permissions
@@ -39,9 +39,9 @@ def save_profile(
         )
     if not 0.5 <= radius_km <= 50:
         raise DomainError(_("Choose a distance between 0.5 and 50 km."), field="radius_km")
-    profile = permissions.volunteer_of(user) or VolunteerProfile(
-        user_id=user.id, municipality_id=municipality_id
-    )
+    # One profile per person, changed by one request at a time (the form sent twice at once).
+    insert_new(VolunteerProfile, user_id=user.id, municipality_id=municipality_id)
+    profile = lock(permissions.volunteer_of(user))  # type: ignore[type-var]
     profile.topics = topics
     profile.languages = list(dict.fromkeys(languages))
     profile.modes = [m.value for m in modes]

@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import abort
 
 from community.spaces.models import Municipality
-from community.spaces.services import default_municipality
+from community.spaces.tenancy import current_municipality
 
 
 def municipality() -> Municipality:
-    found = default_municipality()
+    found = current_municipality()
     if found is None:
         abort(404)
     return found

@@ -12,7 +12,7 @@ from icalendar import Calendar, Event, vRecur
 from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
-from community.db import utcnow
+from community.db import lock, utcnow
 from community.errors import NotAllowed
 from community.extensions import db
 from community.i18n import _, force_locale, local_zone
@@ -225,6 +225,7 @@ def make_token(user: User, scope: FeedScope, target_id: int) -> FeedToken:
     """A new secret feed address for ``user``; the previous one of the same feed stops working."""
     if not _may_have(user, scope, target_id):
         raise NotAllowed(_("You cannot follow this calendar."))
+    lock(user)  # asked for twice at once, one address stays in use
     revoke_tokens(user, scope, target_id)
     token = FeedToken(
         token=secrets.token_urlsafe(32), scope=scope, target_id=target_id, created_by_id=user.id

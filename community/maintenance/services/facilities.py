@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
+from community.db import lock
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _
@@ -91,6 +92,7 @@ def add_agreement(facility: Facility, data: AgreementInput, *, by: User | None) 
         raise NotAllowed(_("Only the municipality's staff make agreements."))
     if data.contractor.kind != SpaceKind.CONTRACTOR_NETWORK:
         raise DomainError(_("Choose a contractor network."), field="contractor")
+    lock(facility)  # one agreement per task, also when two of the staff add it at once
     taken = db.session.scalar(
         sa.select(Agreement).where(Agreement.facility_id == facility.id, Agreement.task == data.task)
     )
@@ -170,6 +172,7 @@ def link_club(facility: Facility, club: Space, *, by: User | None) -> ClubFacili
         raise NotAllowed(_("Only the municipality's staff link clubs to facilities."))
     if club.kind != SpaceKind.CLUB:
         raise DomainError(_("Choose a sports club."), field="club")
+    lock(facility)
     existing = db.session.scalar(
         sa.select(ClubFacility).where(
             ClubFacility.space_id == club.id, ClubFacility.facility_id == facility.id

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from community import geo
 from community.accounts.models import User
-from community.db import utcnow
+from community.db import bump, insert_new, lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _
@@ -185,23 +185,20 @@ def report_fault(municipality: Municipality, data: FaultInput, *, by: User) -> F
 def follow(report: FaultReport, user: User) -> bool:
     if not permissions.can_follow_fault(user, report):
         raise NotAllowed(_("Log in with a confirmed account to follow reports."))
-    exists = db.session.get(FaultFollower, (report.id, user.id))
-    if exists is not None:
-        return False
-    db.session.add(FaultFollower(report_id=report.id, user_id=user.id))
-    report.follower_count = (report.follower_count or 0) + 1
+    # Followed twice at once, it is one follower: counted by what was written.
+    added = insert_new(FaultFollower, report_id=report.id, user_id=user.id)
+    bump(report, "follower_count", 1 if added else 0)
     db.session.flush()
-    return True
+    return added
 
 
 def unfollow(report: FaultReport, user: User) -> bool:
-    found = db.session.get(FaultFollower, (report.id, user.id))
-    if found is None:
-        return False
-    db.session.delete(found)
-    report.follower_count = max(0, (report.follower_count or 0) - 1)
+    removed = db.session.execute(
+        sa.delete(FaultFollower).where(FaultFollower.report_id == report.id, FaultFollower.user_id == user.id)
+    ).rowcount
+    bump(report, "follower_count", -removed)
     db.session.flush()
-    return True
+    return removed > 0
 
 
 def is_following(report: FaultReport, user: User | None) -> bool:
@@ -230,6 +227,7 @@ def update(
     responsible_instead: str = "",
 ) -> FaultUpdate:
     """A status change and/or a note, shown publicly; followers are told."""
+    lock(report)
     if not permissions.can_handle_fault(by, report):
         raise NotAllowed(_("Only whoever handles the report can change its status."))
     if status is None and not note.strip():

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from icalendar.parser import Contentline
 
 from community.accounts.models import User
-from community.db import utcnow
+from community.db import lock, utcnow
 from community.errors import DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _, local_zone, ngettext
@@ -348,6 +348,7 @@ def import_ics(
     if not permissions.can_book(by, club, facility_id):
         raise NotAllowed(_("%(club)s does not use this facility.", club=club.title), field="facility_id")
     items = parse_ics(data, facility_id=facility_id, default_kind=default_kind)
+    lock(club)  # the same file imported twice at once: the second one updates what the first added
     uids = [i.uid for i in items if i.uid]
     existing = {
         f.uid: f

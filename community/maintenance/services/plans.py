@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from community.accounts.models import User
-from community.db import utcnow
+from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _, to_local
@@ -122,6 +122,7 @@ def _linked_request(visit: Visit) -> ChangeRequest | None:
 
 def mark_done(visit: Visit, *, by: User, note: str = "", photo: FileStorage | None = None) -> Visit:
     """The crew marks the visit done; a request it answers is done too, and the club is told."""
+    lock(visit)
     if not permissions.can_work_visit(by, visit):
         raise NotAllowed(_("Only the contractor's members mark its visits."))
     if visit.status == VisitStatus.DONE:
@@ -151,6 +152,7 @@ def mark_done(visit: Visit, *, by: User, note: str = "", photo: FileStorage | No
 
 
 def mark_skipped(visit: Visit, *, by: User, reason: str) -> Visit:
+    lock(visit)
     if not permissions.can_work_visit(by, visit):
         raise NotAllowed(_("Only the contractor's members mark its visits."))
     if not reason.strip():

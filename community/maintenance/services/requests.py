@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
-from community.db import utcnow
+from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _, format_datetime
@@ -162,6 +162,7 @@ def _schedule(request: ChangeRequest, at: datetime) -> Visit:
 
 
 def _answer(request: ChangeRequest, *, by: User) -> None:
+    lock(request)  # answered once, also when two of the contractor's people click at the same moment
     if not permissions.can_answer_request(by, request):
         if request.status not in OPEN_REQUEST_STATUSES:
             raise Conflict(_("This request is already answered."))
@@ -242,7 +243,10 @@ def decline(request: ChangeRequest, *, reason: str, by: User) -> ChangeRequest:
 
 
 def accept_proposal(request: ChangeRequest, *, by: User) -> ChangeRequest:
+    lock(request)
     if not permissions.can_accept_proposal(by, request):
+        if request.status != RequestStatus.PROPOSED:
+            raise Conflict(_("This request is already answered."))
         raise NotAllowed(_("Only the club accepts the proposed time."))
     request.status = RequestStatus.ACCEPTED
     db.session.add(

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from community.db import utcnow
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import small_int
 from community.i18n import _, format_datetime, ngettext, to_utc
 from community.maintenance import bp, permissions
 from community.maintenance.forms import FixtureForm, ImportForm, RequestForm
@@ -33,7 +34,7 @@ def _facility_choices() -> list[tuple[str, str]]:
 
 
 def _facility_from(value: str | None) -> Facility | None:
-    return db.session.get(Facility, int(value)) if (value or "").isdigit() else None
+    return db.session.get(Facility, n) if (n := small_int(value)) else None
 
 
 def _flash_clashes(clashes: list[conflicts.Clash]) -> None:
@@ -228,7 +229,7 @@ def request_new():
                     task=TaskType(form.task.data),
                     wanted_before=to_utc(form.wanted_before.data),
                     message=form.message.data or "",
-                    fixture_id=int(form.fixture_id.data) if (form.fixture_id.data or "").isdigit() else None,
+                    fixture_id=small_int(form.fixture_id.data),
                 ),
                 by=current_user,
             )

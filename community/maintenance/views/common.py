@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, g
-from flask_login import current_user
 
 from community.errors import DomainError
-from community.extensions import db
 from community.i18n import to_local
 from community.spaces.models import Municipality, Space
-from community.spaces.services import default_municipality
+from community.spaces.tenancy import current_municipality
 
 
 def space() -> Space:
@@ -24,12 +22,8 @@ def attach_error(form: Any, exc: DomainError, default: str) -> None:
 
 
 def municipality() -> Municipality:
-    """The municipality whose pages these are: the staff member's own, else the default one."""
-    if current_user.is_authenticated and current_user.staff_municipality_id:
-        found = db.session.get(Municipality, current_user.staff_municipality_id)
-        if found is not None:
-            return found
-    found = default_municipality()
+    """The municipality whose pages these are (see ``current_municipality``)."""
+    found = current_municipality()
     if found is None:
         abort(404)
     return found

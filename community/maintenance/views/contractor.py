@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from community.db import utcnow
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import small_int
 from community.i18n import _, format_datetime, to_utc
 from community.maintenance import bp, permissions
 from community.maintenance.forms import DoneForm, MoveForm, PlanForm, SkipForm
@@ -63,9 +64,7 @@ def plan_new():
     form = PlanForm()
     form.agreement.choices = [(str(a.id), f"{a.facility.name}: {a.task_label}") for a in agreements]
     if form.validate_on_submit():
-        agreement = (
-            db.session.get(Agreement, int(form.agreement.data)) if form.agreement.data.isdigit() else None
-        )
+        agreement = db.session.get(Agreement, n) if (n := small_int(form.agreement.data)) else None
         require(agreement is not None and agreement.contractor_space_id == space().id)
         try:
             _plan, visits = plans.create_plan(

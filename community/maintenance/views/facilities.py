@@ -11,6 +11,7 @@ from community import geo
 from community.db import utcnow
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import small_int
 from community.i18n import _, to_utc
 from community.maintenance import bp, permissions
 from community.maintenance.forms import AgreementForm, ClosureForm, ClubLinkForm, FacilityForm
@@ -196,11 +197,7 @@ def agreement_new(facility_id: int):
     form = AgreementForm()
     form.contractor.choices = _choices(found.municipality_id, SpaceKind.CONTRACTOR_NETWORK)
     if form.validate_on_submit():
-        contractor = (
-            db.session.get(Space, int(form.contractor.data))
-            if (form.contractor.data or "").isdigit()
-            else None
-        )
+        contractor = db.session.get(Space, n) if (n := small_int(form.contractor.data)) else None
         try:
             if contractor is None or contractor.municipality_id != found.municipality_id:
                 raise DomainError(_("Choose a contractor network."), field="contractor")
@@ -246,7 +243,7 @@ def club_link(facility_id: int):
     form = ClubLinkForm()
     form.club.choices = _choices(found.municipality_id, SpaceKind.CLUB)
     if form.validate_on_submit():
-        club = db.session.get(Space, int(form.club.data)) if (form.club.data or "").isdigit() else None
+        club = db.session.get(Space, n) if (n := small_int(form.club.data)) else None
         try:
             if club is None or club.municipality_id != found.municipality_id:
                 raise DomainError(_("Choose a sports club."), field="club")

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from community import geo
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import small_int
 from community.i18n import _
 from community.maintenance import bp, permissions
 from community.maintenance.forms import FaultForm, FaultUpdateForm
@@ -48,9 +49,8 @@ def faults():
 
 
 def _report_input(form: FaultForm, facilities) -> service.FaultInput | None:
-    facility = None
-    if (form.facility_id.data or "").isdigit():
-        facility = next((f for f in facilities if f.id == int(form.facility_id.data)), None)
+    wanted = small_int(form.facility_id.data)
+    facility = next((f for f in facilities if f.id == wanted), None)
     lat = float(form.latitude.data) if form.latitude.data is not None else None
     lon = float(form.longitude.data) if form.longitude.data is not None else None
     label = ""
@@ -84,8 +84,8 @@ def fault_new():
     form.facility_id.choices = [("", _("No facility: I give the place below"))] + [
         (str(f.id), f"{f.name} ({f.kind_label})") for f in facilities
     ]
-    if request.method == "GET" and (request.args.get("facility") or "").isdigit():
-        form.facility_id.data = request.args["facility"]
+    if request.method == "GET" and (wanted := small_int(request.args.get("facility"))) is not None:
+        form.facility_id.data = str(wanted)
     similar = []
     if form.validate_on_submit() and (data := _report_input(form, facilities)) is not None:
         try:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
-from community.db import utcnow
+from community.db import bump, insert_new, lock, utcnow
 from community.errors import DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _
@@ -32,6 +32,7 @@ def _check_body(body: str) -> str:
 
 
 def add_comment(post: Post, space: Space, *, by: User, body: str, parent_id: int | None = None) -> Comment:
+    lock(post)  # a reply and the deletion of what it answers never cross
     if not permissions.can_comment(by, post, space):
         if post.is_closed:
             raise NotAllowed(_("This post is closed for comments."))
@@ -55,7 +56,7 @@ def add_comment(post: Post, space: Space, *, by: User, body: str, parent_id: int
         created_at=now,
     )
     db.session.add(comment)
-    post.comment_count += 1
+    bump(post, "comment_count", 1)
     post.last_activity_at = now
     db.session.flush()
     told = set()
@@ -87,6 +88,7 @@ def edit_comment(comment: Comment, space: Space, *, by: User, body: str) -> Comm
 
 def delete_comment(comment: Comment, post: Post, space: Space, *, by: User) -> None:
     """A comment with replies leaves "deleted" in its place, so the replies keep their context."""
+    lock(post)
     if not permissions.can_edit_comment(by, comment, space):
         raise NotAllowed(_("Only the author and the space's moderators can delete this comment."))
     if post.accepted_comment_id == comment.id:
@@ -94,13 +96,14 @@ def delete_comment(comment: Comment, post: Post, space: Space, *, by: User) -> N
     has_replies = db.session.scalar(
         sa.select(sa.func.count(Comment.id)).where(Comment.parent_id == comment.id)
     )
+    # Deleted by its author and a moderator at the same moment, it is counted off once: by the
+    # statement that found it still there.
+    this = sa.and_(Comment.id == comment.id, Comment.deleted_at.is_(None))
     if has_replies:
-        comment.deleted_at = utcnow()
-        comment.body = ""
-        comment.body_html = ""
+        gone = sa.update(Comment).where(this).values(deleted_at=utcnow(), body="", body_html="")
     else:
-        db.session.delete(comment)
-    post.comment_count = max(0, post.comment_count - 1)
+        gone = sa.delete(Comment).where(this)
+    bump(post, "comment_count", -db.session.execute(gone).rowcount)
     db.session.flush()
 
 
@@ -118,14 +121,17 @@ def accept_answer(post: Post, space: Space, *, comment_id: int, by: User) -> Pos
 
 
 def _toggle(model, key: dict, target, *, by: User) -> bool:
-    existing = db.session.get(model, {**key, "user_id": by.id})
-    if existing is not None:
-        db.session.delete(existing)
-        target.thanks_count = max(0, target.thanks_count - 1)
+    """Thanks, or takes it back. The same click sent twice at once writes one row, and the count moves
+    by what was written or deleted, not by what was read before."""
+    row = {**key, "user_id": by.id}
+    if db.session.get(model, row) is not None:
+        removed = db.session.execute(
+            sa.delete(model).where(*(getattr(model, name) == value for name, value in row.items()))
+        ).rowcount
+        bump(target, "thanks_count", -removed)
         db.session.flush()
         return False
-    db.session.add(model(**key, user_id=by.id))
-    target.thanks_count += 1
+    bump(target, "thanks_count", 1 if insert_new(model, **row) else 0)
     db.session.flush()
     return True
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
-from community.db import utcnow
+from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _
@@ -59,6 +59,7 @@ def attendance(post: Post, user: User | None) -> Attendance:
 def rsvp(post: Post, space: Space, *, by: User, status: Rsvp, waitlist: bool = False) -> EventRsvp:
     """Answers an invitation. "Going" to a full event is refused unless ``waitlist`` is asked for;
     leaving a place frees it for the first on the waiting list, who is told."""
+    lock(post)  # the seats are counted and taken by one answer at a time
     if post.kind != PostKind.EVENT:
         raise DomainError(_("Only events take answers."))
     if not permissions.can_take_part(by, post, space):

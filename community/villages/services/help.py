@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from community.accounts.models import User
 from community.conversations import services as conversations
 from community.conversations.models import Conversation
-from community.db import utcnow
+from community.db import insert_new, lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.geo import approx_km_sql, bounding_box, distance_km
@@ -30,6 +30,7 @@ SUBJECT = "villages.post"
 def respond(post: Post, space: Space, *, by: User, message: str) -> Conversation:
     """ "I can help" on a request, "I'd like this" on an offer: a private conversation with the author.
     A request that gets its first offer moves from open to offered."""
+    lock(post)  # one conversation per helper, also when the form is sent twice
     if not permissions.can_respond_to_help(by, post, space):
         raise NotAllowed(_("You cannot answer this post."))
     author = db.session.get(User, post.author_id)
@@ -56,6 +57,7 @@ def helpers_of(post: Post) -> list[User]:
 
 def resolve(post: Post, space: Space, *, by: User, helper_id: int | None) -> Post:
     """Marks the help as resolved; the helper chosen is thanked (a favour given, no money)."""
+    lock(post)
     if not permissions.can_resolve_help(by, post, space):
         raise NotAllowed(_("Only the one who asked can mark this as resolved."))
     if post.help_status == HelpStatus.RESOLVED:
@@ -170,12 +172,12 @@ def set_alert(user: User, *, radius_km: float, categories: list[HelpCategory]) -
         )
     if not 0.5 <= radius_km <= MAX_RADIUS_KM:
         raise DomainError(_("Choose a distance between 0.5 and 50 km."), field="radius_km")
-    alert = alert_of(user) or HelpAlert(user_id=user.id)
-    alert.radius_km = radius_km
-    alert.categories = [c.value for c in categories]
-    db.session.add(alert)
+    insert_new(HelpAlert, user_id=user.id, radius_km=radius_km, categories=[])  # one alert per person
+    alert = alert_of(user)
+    alert.radius_km = radius_km  # type: ignore[union-attr]
+    alert.categories = [c.value for c in categories]  # type: ignore[union-attr]
     db.session.flush()
-    return alert
+    return alert  # type: ignore[return-value]
 
 
 def remove_alert(user: User) -> None:

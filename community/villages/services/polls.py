@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from community.accounts.models import User
+from community.db import lock
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _
@@ -51,6 +52,7 @@ def results(post: Post, user: User | None) -> Results:
 
 def vote(post: Post, space: Space, *, by: User, option_ids: list[int]) -> None:
     """Records (or changes) a vote while the poll is open."""
+    lock(post)  # one person's votes are replaced by one request at a time
     if post.kind != PostKind.POLL:
         raise DomainError(_("Only polls take votes."))
     if not permissions.can_take_part(by, post, space):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from community.accounts.models import User
-from community.db import utcnow
+from community.db import insert_new, lock, utcnow
 from community.errors import DomainError, NotAllowed
 from community.extensions import db
 from community.geo import Place
@@ -131,18 +131,17 @@ def _check(space: Space, data: PostInput, *, by: User, post: Post | None = None)
 def _tags(space: Space, names: list[str]) -> list[Tag]:
     if not names:
         return []
-    found = {
-        t.name: t
-        for t in db.session.scalars(sa.select(Tag).where(Tag.space_id == space.id, Tag.name.in_(names)))
-    }
-    tags = []
-    for name in names:
-        tag = found.get(name)
-        if tag is None:
-            tag = Tag(space_id=space.id, name=name)
-            db.session.add(tag)
-        tags.append(tag)
-    return tags
+
+    def existing() -> dict[str, Tag]:
+        query = sa.select(Tag).where(Tag.space_id == space.id, Tag.name.in_(names))
+        return {t.name: t for t in db.session.scalars(query)}
+
+    found = existing()
+    if missing := [name for name in names if name not in found]:
+        for name in missing:  # two posts bringing the same new tag at once share one
+            insert_new(Tag, space_id=space.id, name=name)
+        found = existing()
+    return [found[name] for name in names]
 
 
 def _apply(post: Post, space: Space, data: PostInput) -> None:
@@ -170,6 +169,7 @@ def _apply(post: Post, space: Space, data: PostInput) -> None:
             max_bytes=current_app.config.get("POST_IMAGE_MAX_BYTES", IMAGE_MAX_BYTES),
             sizes=((1600, 1600), (480, 480)),
             field="images",
+            space_id=space.id,
         )
         position += 1
         post.images.append(
@@ -199,6 +199,7 @@ def create_post(space: Space, *, by: User, data: PostInput) -> Post:
 
 
 def edit_post(post: Post, space: Space, *, by: User, data: PostInput) -> Post:
+    lock(post)  # the author and a moderator editing at once: one after the other (tags, pictures)
     if not permissions.can_edit_post(by, post, space):
         raise NotAllowed(_("Only the author and the space's moderators can change this post."))
     data.kind = post.kind  # the kind of a post does not change

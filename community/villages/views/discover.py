@@ -6,10 +6,12 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from community.extensions import db
+from community.forms import small_int
 from community.moderation.permissions import visible_clause
 from community.notifications.mail import external_url
 from community.spaces.models import SpaceKind
-from community.spaces.services import default_municipality, spaces_near
+from community.spaces.services import spaces_near
+from community.spaces.tenancy import current_municipality
 from community.villages import bp
 from community.villages.models import Post
 from community.villages.services import help, posts, search
@@ -24,7 +26,7 @@ def index():
     lat = lon = None
     if current_user.is_authenticated and current_user.has_home:
         lat, lon = current_user.home_latitude, current_user.home_longitude
-    elif (municipality := default_municipality()) is not None:
+    elif (municipality := current_municipality()) is not None:
         lat, lon = municipality.latitude, municipality.longitude
     villages = [n for n in spaces_near(lat, lon, user=current_user) if n.space.kind == SpaceKind.VILLAGE]
     return render_template("villages/index.html", villages=villages)
@@ -32,10 +34,7 @@ def index():
 
 def _search_page(space_ids, template_space):
     query = (request.args.get("q") or "").strip()[:200]
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = small_int(request.args.get("page")) or 1
     hits = (
         search.search(
             query,

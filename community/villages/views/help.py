@@ -38,9 +38,9 @@ def _origin(fallback=None) -> tuple[float | None, float | None, str | None]:
         return current_user.home_latitude, current_user.home_longitude, current_user.home_label
     if fallback is not None and fallback.latitude is not None:
         return fallback.latitude, fallback.longitude, fallback.title
-    from community.spaces.services import default_municipality
+    from community.spaces.tenancy import current_municipality
 
-    municipality = default_municipality()
+    municipality = current_municipality()
     if municipality is None:
         return None, None, None
     return municipality.latitude, municipality.longitude, municipality.name

@@ -2,8 +2,8 @@
 protected employees, blocks; the moderation columns of posts, comments, messages and fault reports;
 suspended memberships, frozen spaces and deleted accounts
 
-Revision ID: 0007_moderation_core
-Revises: 0006_helpdesk_threads
+Revision ID: 0008_moderation_core
+Revises: 0007_media_file
 Create Date: 2026-12-06 04:34:06
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0007_moderation_core"
-down_revision = "0006_helpdesk_threads"
+revision = "0008_moderation_core"
+down_revision = "0007_media_file"
 branch_labels = None
 depends_on = None
 
