@@ -217,6 +217,9 @@ def report(obj: Any, *, by: User, reason: Reason, note: str = "", hide_now: bool
     if len(note) > MAX_NOTE:
         raise DomainError(_("Write at most %(n)s characters.", n=MAX_NOTE), field="note")
     case = open_case(content_type, obj)
+    if content_type.moderatable:
+        # The case row is locked now: read the item's state as the report before this one left it.
+        db.session.refresh(obj, ["moderation_state"])
     inserted = db.session.execute(
         _insert(Report)
         .values(case_id=case.id, reporter_id=by.id, reason=reason.value, note=note, created_at=utcnow())
