@@ -151,7 +151,7 @@ def test_three_reports_hide_a_post_until_the_admin_and_staff_decide(client, logi
         assert what in log
     only = client.get("/admin/moderation/audit?action=appeal", headers=EN).get_data(as_text=True)
     assert "<td>appealed" in only and "<td>hidden after reports" not in only
-    csv = client.get("/admin/moderation/audit?format=csv").get_data(as_text=True)
+    csv = client.get("/admin/moderation/audit.csv").get_data(as_text=True)
     assert "appeal_overturned" in csv and "auto_hide" in csv
     entry = db.session.scalars(sa.select(AuditEntry)).first()
     db.session.delete(entry)

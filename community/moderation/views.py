@@ -472,6 +472,7 @@ def delete_protected(person_id: int):
 # --- the audit log ---------------------------------------------------------------------------------
 
 
+@bp.get("/admin/moderation/audit.csv", endpoint="audit_csv")
 @bp.get("/admin/moderation/audit")
 @login_required
 def audit_log():
@@ -487,7 +488,7 @@ def audit_log():
     action = ActionKind(form.action.data) if form.action.data in ActionKind._value2member_map_ else None
     space_id = int(form.space.data) if (form.space.data or "").isdigit() else None
     f = services.AuditFilter(action=action, space_id=space_id, actor=(form.actor.data or "")[:80])
-    if request.args.get("format") == "csv":
+    if request.endpoint == "moderation.audit_csv":
         return _audit_csv(
             services.audit_entries(municipality.id, f, limit=None).items, {s.id: s.title for s in spaces}
         )
