@@ -39,6 +39,7 @@ TARGET_SEARCH_P95_MS = 50.0
 TARGET_NEAREST_MS = 20.0
 TARGET_MATCHING_MS = 50.0
 TARGET_CONFLICT_MS = 1000.0
+TARGET_WATCHED_WORDS_MS = 2.0
 
 
 @dataclass
@@ -295,6 +296,16 @@ def in_process_figures() -> list[tuple[str, str, dict[str, float], float]]:
                     TARGET_CONFLICT_MS,
                 )
             )
+        from bench.moderation import watched_words_cost
+
+        figures.append(
+            (
+                "Text guard: extra cost per post with 1,000 watched words",
+                "1,000 words, a post of ~180 words",
+                watched_words_cost(),
+                TARGET_WATCHED_WORDS_MS,
+            )
+        )
     return figures
 
 

@@ -31,6 +31,13 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "HSTS": ("HSTS", bool),
     "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", bool),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", bool),
+    "REPORT_THRESHOLD": ("MODERATION_REPORT_THRESHOLD", int),
+    "APPEAL_DAYS": ("APPEAL_DAYS", int),
+    "COMPLAINT_URL": ("COMPLAINT_URL", str),
+    "EXPORT_DAYS": ("EXPORT_DAYS", int),
+    "NEW_ACCOUNT_DAYS": ("NEW_ACCOUNT_DAYS", int),
+    "NEW_ACCOUNT_LIMIT": ("NEW_ACCOUNT_LIMIT", str),
+    "MODERATION_CACHE_SECONDS": ("MODERATION_CACHE_SECONDS", float),
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -70,6 +77,19 @@ DEFAULTS: dict[str, Any] = {
     "ARGON2_MEMORY_COST": 65536,
     "WTF_CSRF_ENABLED": True,
     "WTF_CSRF_TIME_LIMIT": None,
+    # Moderation: reports from this many different people hide an item until a moderator looks.
+    "MODERATION_REPORT_THRESHOLD": 3,
+    "APPEAL_DAYS": 14,
+    #: Where citizens complain about a decision or a caseworker (told when a text names a protected
+    #: employee).
+    "COMPLAINT_URL": None,
+    #: How long an e-mailed link to a citizen's data works.
+    "EXPORT_DAYS": 7,
+    #: Gentle limits for accounts younger than this many days, on posts, comments and messages.
+    "NEW_ACCOUNT_DAYS": 3,
+    "NEW_ACCOUNT_LIMIT": "5 per hour;20 per day",
+    #: How often a process checks whether the watched words or protected names changed.
+    "MODERATION_CACHE_SECONDS": 5.0,
 }
 
 

@@ -92,7 +92,32 @@ class Form(FlaskForm):
             except DomainError as exc:
                 field.errors = [*field.errors, str(exc)]
                 valid = False
+        if valid and not self.reconsidered():
+            valid = self._think_twice()
         return valid
+
+    def reconsidered(self) -> bool:
+        """Whether the person already saw the "think before posting" prompt and chose to post anyway
+        (the button of that name the prompt adds to the form, see the ``field`` macro)."""
+        return has_request_context() and request.form.get(RECONSIDERED) == "1"
+
+    def _think_twice(self) -> bool:
+        """Soft checks (see ``textguard.soft_prompt``): a calm prompt beside the field, and the form
+        waits for a second submit: edited, or the same text with "post anyway"."""
+        calm = True
+        for field in user_text_fields(self):
+            if not isinstance(field.data, str):
+                continue
+            prompt = textguard.soft_prompt(field.data, field=field.short_name)
+            if prompt is not None:
+                field.prompt = prompt
+                field.errors = [*field.errors, prompt]
+                calm = False
+        return calm
+
+
+#: The name of the "post anyway" button the think-before-posting prompt adds to a form.
+RECONSIDERED = "reconsidered"
 
 
 class NotUserText:

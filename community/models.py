@@ -29,6 +29,16 @@ from community.maintenance.models import (
     RequestMessage,
     Visit,
 )
+from community.moderation.models import (
+    Action,
+    AuditEntry,
+    Block,
+    Case,
+    ListVersion,
+    ProtectedPerson,
+    Report,
+    WatchedWord,
+)
 from community.notifications.models import Notification
 from community.spaces.models import Invitation, MediaFile, Membership, Municipality, Space
 from community.villages.models import (
@@ -45,8 +55,12 @@ from community.villages.models import (
 )
 
 __all__ = [
+    "Action",
     "Agreement",
+    "AuditEntry",
+    "Block",
     "Booking",
+    "Case",
     "ChangeRequest",
     "Closure",
     "ClubFacility",
@@ -69,6 +83,7 @@ __all__ = [
     "HelpRequest",
     "HelpTopic",
     "Invitation",
+    "ListVersion",
     "MaintenancePlan",
     "Match",
     "MediaFile",
@@ -81,6 +96,8 @@ __all__ = [
     "Post",
     "PostImage",
     "PostThanks",
+    "ProtectedPerson",
+    "Report",
     "RequestEvent",
     "RequestMessage",
     "Space",
@@ -88,4 +105,5 @@ __all__ = [
     "User",
     "Visit",
     "VolunteerProfile",
+    "WatchedWord",
 ]

@@ -114,7 +114,7 @@ def seed_scale(scale: float, *, progress: Progress = click_progress, seed: int =
             yield {
                 "email": f"bench{i}@example.org",
                 "password_hash": password,
-                "display_name": f"Borger {i}",
+                "_display_name": f"Borger {i}",
                 "session_token": f"bench-{i}-{rng.getrandbits(64):016x}",
                 "confirmed_at": now,
                 "active": True,

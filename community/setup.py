@@ -161,6 +161,7 @@ def configure_blueprints(app: Flask) -> None:
     from community.conversations import bp as conversations_bp
     from community.helpdesk import bp as helpdesk_bp
     from community.maintenance import bp as maintenance_bp
+    from community.moderation.views import bp as moderation_bp
     from community.notifications import bp as notifications_bp
     from community.ops import bp as ops_bp
     from community.spaces import admin_bp
@@ -173,6 +174,7 @@ def configure_blueprints(app: Flask) -> None:
         spaces_bp,
         admin_bp,
         notifications_bp,
+        moderation_bp,
         conversations_bp,
         villages_bp,
         helpdesk_bp,

@@ -36,3 +36,20 @@ demo_scaling = _signals.signal("demo-scaling")
 """Sent by ``demo.seed_scale`` once the scale users and spaces exist, with ``scale`` (1 = a city like
 Aarhus), ``user_ids``, ``space_ids`` and ``progress`` (a function taking a label and a count), so each
 feature package bulk-inserts its share of benchmark data."""
+
+content_reported = _signals.signal("content-reported")
+"""Sent by ``moderation.services.report`` with the reported object, its ``case`` and ``by``."""
+
+user_blocked = _signals.signal("user-blocked")
+"""Sent by ``moderation.services.block`` with the user who blocked and the ``other``."""
+
+account_exporting = _signals.signal("account-exporting")
+"""Sent by ``moderation.privacy.export_data`` with the ``user`` whose data is being assembled. Each
+package that keeps rows about people answers with ``{"name": [records…]}`` (JSON-ready dicts), and
+may add ``"files": [paths]`` of images the person uploaded."""
+
+account_deleting = _signals.signal("account-deleting")
+"""Sent by ``moderation.privacy.delete_account`` before the ``user`` is anonymised, with
+``keep_content`` (True: posts and comments stay, shown as "a former member"; False: deleted). Each
+package erases or anonymises its own rows: private messages deleted, requests and consents
+anonymised."""

@@ -68,6 +68,32 @@ def register(check: TextCheck, *, first: bool = False) -> None:
 def unregister(check: TextCheck) -> None:
     if check in _checks:
         _checks.remove(check)
+    if check in _soft_checks:
+        _soft_checks.remove(check)  # type: ignore[arg-type]
+
+
+class SoftCheck(Protocol):
+    def __call__(self, text: str, *, field: str) -> str | None: ...
+
+
+#: Checks that never refuse: they return a prompt that asks the writer to think again ("think before
+#: posting"). Only forms run them; a person may post anyway (the form's ``reconsidered`` step).
+_soft_checks: list[SoftCheck] = []
+
+
+def register_soft(check: SoftCheck) -> None:
+    if check not in _soft_checks:
+        _soft_checks.append(check)
+
+
+def soft_prompt(text: str, *, field: str) -> str | None:
+    """The first soft check's prompt for ``text``, or None when nothing asks to think again."""
+    if not text or not isinstance(text, str):
+        return None
+    for check in list(_soft_checks):
+        if (prompt := check(text, field=field)) is not None:
+            return prompt
+    return None
 
 
 def check_text(text: str, *, field: str, obj: Any | None = None) -> None:

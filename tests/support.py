@@ -34,6 +34,8 @@ def make_config(instance: Path, url: str | None = None, **extra: Any) -> dict[st
         "MAIL_URL": None,
         "GEOCODER": None,
         "BASE_URL": "http://faelled.test",
+        # Each test rolls back its watched words: read the lists fresh (the cache has its own test).
+        "MODERATION_CACHE_SECONDS": 0,
         **extra,
     }
 

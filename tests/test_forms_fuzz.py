@@ -47,6 +47,9 @@ from community.maintenance.services import faults as mt_faults
 from community.maintenance.services import fixtures as mt_fixtures
 from community.maintenance.services import plans as mt_plans
 from community.maintenance.services import requests as mt_requests
+from community.moderation import forms as moderation_forms
+from community.moderation import services as mod_services
+from community.moderation.models import Reason, WordAction
 from community.notifications.services import notify
 from community.spaces import forms as space_forms
 from community.spaces import services as space_services
@@ -78,6 +81,8 @@ class World:
     confirm_token: str
     reset_token: str
     question: Any = None  # by member, in the village, with a comment by admin
+    #: a reported question (case), a warning to its author (action), a watched word, a protected name
+    mod: dict[str, Any] = field(default_factory=dict)
     comment: Any = None
     event: Any = None
     poll: Any = None
@@ -186,6 +191,7 @@ def world(db, municipality, make_user, make_space, member) -> World:
         open_request=open_request,
         matched_request=matched_request,
         feedback_token=hd_feedback.token_for(booking=booking, user=regular),
+        mod=moderation_scene(municipality, question=question, admin=admin, staff=staff),
         question=question,
         comment=comment,
         event=event,
@@ -304,6 +310,14 @@ class FormSpec:
     #: field name -> more plausible values taken from the scene: the ids of its rows, which differ
     #: between databases (PostgreSQL's sequences are not rolled back)
     scene: Callable[[World], dict[str, list[str]]] = lambda w: {}
+
+
+def moderation_scene(municipality: Any, *, question: Any, admin: Any, staff: Any) -> dict[str, Any]:
+    case = mod_services.report(question, by=admin, reason=Reason.SPAM)
+    action = mod_services.warn(question, by=admin, reason="Tonen")
+    word = mod_services.add_word(municipality.id, pattern="fjols", action=WordAction.FLAG, by=staff)
+    person = mod_services.add_protected(municipality.id, name="Birgitte Holm", variants="", by=staff)
+    return {"case": case.id, "action": action.id, "word": word.id, "person": person.id}
 
 
 def anonymous(_w: World) -> None:
@@ -436,6 +450,64 @@ ICS_FILES = [
 ]
 
 FORMS: dict[str, FormSpec] = {
+    "moderation.report": FormSpec(
+        moderation_forms.ReportForm,
+        member_,
+        lambda w: {"kind": "comment", "item_id": w.comment.id},
+        plausible={"reason": ["spam", "other", "hate"], "note": ["Grimt", ""]},
+    ),
+    "moderation.space_case": FormSpec(
+        moderation_forms.ActForm,
+        admin_,
+        lambda w: {"space_slug": w.village.slug, "case_id": w.mod["case"]},
+        via="_case_page",
+        plausible={
+            "action": ["keep", "hide", "suspend", "edit"],
+            "reason": ["Tonen", ""],
+            "days": ["3", "0"],
+        },
+    ),
+    "moderation.staff_case": FormSpec(
+        moderation_forms.ActForm,
+        staff_,
+        lambda w: {"case_id": w.mod["case"]},
+        via="_case_page",
+        plausible={"action": ["keep", "hide", "warn", "exclude"], "reason": ["Tonen"]},
+    ),
+    "moderation.action_detail": FormSpec(
+        moderation_forms.AppealForm,
+        member_,
+        lambda w: {"action_id": w.mod["action"]},
+        prefix=lambda w: "appeal",
+        plausible={"text": ["Det var ikke ment sådan"]},
+    ),
+    "moderation.block": FormSpec(FlaskForm, member_, lambda w: {"user_id": w.outsider.id}),
+    "moderation.unblock": FormSpec(FlaskForm, member_, lambda w: {"user_id": w.outsider.id}),
+    "moderation.delete_account": FormSpec(moderation_forms.DeleteAccountForm, member_),
+    "moderation.my_data": FormSpec(FlaskForm, member_),
+    "moderation.protected": FormSpec(
+        moderation_forms.ProtectedForm,
+        staff_,
+        plausible={"name": ["Ib Sagsbehandler"], "email": ["", "x@y.dk"]},
+    ),
+    "moderation.delete_protected": FormSpec(FlaskForm, staff_, lambda w: {"person_id": w.mod["person"]}),
+    "moderation.staff_words": FormSpec(
+        moderation_forms.WordForm,
+        staff_,
+        via="_words_page",
+        plausible={"pattern": ["tåbe", "/(x/", "/ok+/"], "action": ["block", "hold", "flag"]},
+    ),
+    "moderation.space_words": FormSpec(
+        moderation_forms.WordForm,
+        admin_,
+        lambda w: {"space_slug": w.village.slug},
+        via="_words_page",
+        plausible={"pattern": ["tåbe"], "action": ["hold"]},
+    ),
+    "moderation.delete_word": FormSpec(FlaskForm, staff_, lambda w: {"word_id": w.mod["word"]}),
+    "moderation.staff_person": FormSpec(
+        moderation_forms.StaffDeleteForm, staff_, prefix=lambda w: "delete", plausible={"content": ["keep"]}
+    ),
     "accounts.register": FormSpec(
         account_forms.RegisterForm,
         anonymous,

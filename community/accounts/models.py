@@ -5,6 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.db import TimestampMixin
@@ -21,7 +22,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    display_name: Mapped[str] = mapped_column(sa.String(80))
+    #: The name people see; read and set it as ``display_name`` (a former member's reads "a former member").
+    _display_name: Mapped[str] = mapped_column("display_name", sa.String(80))
     #: "da" or "en"; None follows the browser.
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     confirmed_at: Mapped[datetime | None]
@@ -37,6 +39,29 @@ class User(UserMixin, TimestampMixin, db.Model):
         sa.ForeignKey("municipality.id", ondelete="SET NULL"), index=True
     )
     last_login_at: Mapped[datetime | None]
+    #: Set when the person deleted their account: personal data erased, what they wrote kept (or not).
+    deleted_at: Mapped[datetime | None]
+
+    @hybrid_property
+    def display_name(self) -> str:
+        if self.deleted_at is not None:
+            from community.i18n import _
+
+            return _("a former member")
+        return self._display_name
+
+    @display_name.inplace.setter
+    def _display_name_setter(self, value: str) -> None:
+        self._display_name = value
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls) -> sa.ColumnElement[str]:
+        return cls.__table__.c.display_name
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     def get_id(self) -> str:
         return self.session_token

@@ -6,7 +6,7 @@ from flask import Blueprint
 
 bp = Blueprint("conversations", __name__, template_folder="templates", url_prefix="/messages")
 
-from community.conversations import components, kinds, views  # noqa: E402,F401
+from community.conversations import components, kinds, moderation, views  # noqa: E402,F401
 
 
 @bp.record_once

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from community.accounts.models import User
 from community.db import utcnow
 from community.extensions import db
+from community.moderation.models import ModeratableMixin
 
 
 class Conversation(db.Model):
@@ -50,7 +51,7 @@ class ConversationMember(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Message(db.Model):
+class Message(ModeratableMixin, db.Model):
     """Written by a person (``kind`` is None, ``body`` their words), or a system message ("Anne joined
     the conversation"): a ``kind`` and its ``params``, put into words in the reader's language when
     shown (``kinds.py``). ``sender`` is the person a system message is about, if any."""
@@ -66,7 +67,7 @@ class Message(db.Model):
     body: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    sender: Mapped[User | None] = relationship()
+    sender: Mapped[User | None] = relationship(foreign_keys=[sender_id])
 
     @property
     def is_system(self) -> bool:

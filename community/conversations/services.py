@@ -17,6 +17,7 @@ from community.db import utcnow
 from community.errors import DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _
+from community.moderation.permissions import is_blocked_between
 from community.notifications.services import notify
 from community.text import refuse_cpr
 
@@ -35,6 +36,8 @@ def about(kind: str, subject_id: int, *, starter: User | None = None) -> Convers
 
 def start(kind: str, subject_id: int, *, starter: User, others: list[User]) -> Conversation:
     """The conversation about the subject between ``starter`` and ``others`` (made once per starter)."""
+    if any(is_blocked_between(starter, person.id) for person in others):
+        raise NotAllowed(_("You cannot write to this person."))
     existing = about(kind, subject_id, starter=starter)
     if existing is not None:
         return existing
@@ -122,6 +125,8 @@ def send(conversation: Conversation, *, sender: User, body: str) -> Message:
     me = member(conversation, sender)
     if me is None:
         raise NotAllowed(_("You are not part of this conversation."))
+    if any(is_blocked_between(sender, m.user_id) for m in conversation.members if m.user_id != sender.id):
+        raise NotAllowed(_("You cannot write to this person."))
     body = (body or "").strip()
     if not body:
         raise DomainError(_("Write a message first."), field="body")
@@ -141,6 +146,8 @@ def send(conversation: Conversation, *, sender: User, body: str) -> Message:
     me.last_read_at = now
     db.session.flush()
     link = subject(conversation)
+    if not message.is_visible_to_all:
+        nudge = []  # held for a moderator: nobody is told until it is approved
     for person in nudge:
         notify(
             person,

@@ -16,6 +16,7 @@ from community.db import SpaceScopedMixin, TimestampMixin, utcnow
 from community.db import enum_column as _enum
 from community.extensions import db
 from community.i18n import _l
+from community.moderation.models import ModeratableMixin
 from community.spaces.models import Municipality, Space
 
 
@@ -381,7 +382,7 @@ class Closure(db.Model):
     by: Mapped[User | None] = relationship()
 
 
-class FaultReport(TimestampMixin, db.Model):
+class FaultReport(ModeratableMixin, TimestampMixin, db.Model):
     """A citizen's report of something broken: at a facility or a place, routed to whoever fixes it."""
 
     __tablename__ = "fault_report"

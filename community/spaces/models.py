@@ -46,6 +46,8 @@ class Official(enum.StrEnum):
 class MembershipStatus(enum.StrEnum):
     ACTIVE = "active"
     PENDING = "pending"
+    #: Excluded by a moderator: not a member, and cannot join again.
+    EXCLUDED = "excluded"
 
 
 KIND_LABELS = {
@@ -103,6 +105,8 @@ class Space(TimestampMixin, db.Model):
     show_provider: Mapped[bool] = mapped_column(default=True)
     hostname: Mapped[str | None] = mapped_column(sa.String(253), unique=True)
     archived_at: Mapped[datetime | None]
+    #: Frozen by moderation: everything stays readable, nobody writes (see ``permissions.can_contribute``).
+    frozen_at: Mapped[datetime | None]
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
 
@@ -113,6 +117,14 @@ class Space(TimestampMixin, db.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.archived_at is not None or self.frozen_at is not None
 
     @property
     def is_public(self) -> bool:
@@ -134,6 +146,8 @@ class Membership(TimestampMixin, db.Model):
     official: Mapped[Official | None] = mapped_column(_enum(Official))
     status: Mapped[MembershipStatus] = mapped_column(_enum(MembershipStatus), default=MembershipStatus.ACTIVE)
     message: Mapped[str | None] = mapped_column(sa.String(500))
+    #: Suspended from writing in the space by a moderator until then.
+    suspended_until: Mapped[datetime | None]
 
     space: Mapped[Space] = relationship()
     user: Mapped[User] = relationship()
@@ -141,6 +155,11 @@ class Membership(TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.status == MembershipStatus.ACTIVE
+
+    def is_suspended(self, now: datetime | None = None) -> bool:
+        from community.db import utcnow
+
+        return self.suspended_until is not None and self.suspended_until > (now or utcnow())
 
     @property
     def role_label(self) -> str:

@@ -102,7 +102,8 @@ def can_request_to_join(user: User | None, space: Space) -> bool:
 
 
 def can_leave(user: User | None, space: Space) -> bool:
-    return membership_of(user, space) is not None
+    m = membership_of(user, space)
+    return m is not None and m.status != MembershipStatus.EXCLUDED
 
 
 def can_see_members(user: User | None, space: Space) -> bool:
@@ -118,8 +119,12 @@ def can_edit_space(user: User | None, space: Space) -> bool:
 
 
 def can_contribute(user: User | None, space: Space) -> bool:
-    """Post, comment, react: active members of a space that is not archived."""
-    return not space.is_archived and is_member(user, space)
+    """Post, comment, react: active members of a space that is neither archived nor frozen, unless a
+    moderator suspended them from it for a while."""
+    if space.is_archived or space.is_frozen:
+        return False
+    m = _active(user, space)
+    return m is not None and not m.is_suspended()
 
 
 def is_invited_account(user: User | None, invitation: Invitation) -> bool:

@@ -15,6 +15,7 @@ from community.db import SpaceScopedMixin, utcnow
 from community.db import enum_column as _enum
 from community.extensions import db
 from community.i18n import _l
+from community.moderation.models import ModeratableMixin
 from community.spaces.models import Space
 
 
@@ -95,7 +96,7 @@ class Tag(SpaceScopedMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(40))
 
 
-class Post(SpaceScopedMixin, db.Model):
+class Post(ModeratableMixin, SpaceScopedMixin, db.Model):
     __tablename__ = "post"
     __table_args__ = (
         sa.Index("ix_post_space_created", "space_id", "created_at", "id"),
@@ -190,7 +191,7 @@ class PostImage(db.Model):
     post: Mapped[Post] = relationship(back_populates="images")
 
 
-class Comment(SpaceScopedMixin, db.Model):
+class Comment(ModeratableMixin, SpaceScopedMixin, db.Model):
     __tablename__ = "comment"
     __table_args__ = (sa.Index("ix_comment_post_created", "post_id", "created_at", "id"),)
 
@@ -205,7 +206,7 @@ class Comment(SpaceScopedMixin, db.Model):
     deleted_at: Mapped[datetime | None]
     thanks_count: Mapped[int] = mapped_column(default=0)
 
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
 
     @property
     def is_deleted(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from community.accounts.models import User
+from community.moderation.permissions import is_blocked_between
 from community.spaces.models import Role, Space
 from community.spaces.permissions import (
     can_contribute,
@@ -36,7 +37,7 @@ def can_post(user: User | None, space: Space, kind: PostKind | None = None) -> b
 
 
 def can_edit_post(user: User | None, post: Post, space: Space) -> bool:
-    if space.is_archived or not _authenticated(user):
+    if space.is_read_only or not _authenticated(user):
         return False
     return post.author_id == user.id or can_moderate(user, space)  # type: ignore[union-attr]
 
@@ -46,7 +47,7 @@ def can_comment(user: User | None, post: Post, space: Space) -> bool:
 
 
 def can_edit_comment(user: User | None, comment: Comment, space: Space) -> bool:
-    if space.is_archived or comment.is_deleted or not _authenticated(user):
+    if space.is_read_only or comment.is_deleted or not _authenticated(user):
         return False
     return comment.author_id == user.id or can_moderate(user, space)  # type: ignore[union-attr]
 
@@ -56,20 +57,22 @@ def can_thank(user: User | None, author_id: int, space: Space) -> bool:
 
 
 def can_accept_answer(user: User | None, post: Post, space: Space) -> bool:
-    if post.kind != PostKind.QUESTION or space.is_archived or not _authenticated(user):
+    if post.kind != PostKind.QUESTION or space.is_read_only or not _authenticated(user):
         return False
     return post.author_id == user.id or can_moderate(user, space)  # type: ignore[union-attr]
 
 
 def can_respond_to_help(user: User | None, post: Post, space: Space) -> bool:
     """ "I can help" / "I'd like this": any confirmed citizen who can see the space, across villages;
-    the answer is a private conversation, not a post in the space."""
+    the answer is a private conversation, not a post in the space. Never between people who blocked
+    one another."""
     return (
-        post.is_help
+        not is_blocked_between(user, post.author_id)
+        and post.is_help
         and _authenticated(user)
         and user.is_confirmed  # type: ignore[union-attr]
         and user.id != post.author_id  # type: ignore[union-attr]
-        and not space.is_archived
+        and not space.is_read_only
         and post.help_status is not None
         and post.help_status.value != "resolved"
         and can_view_space(user, space)
@@ -81,7 +84,7 @@ def can_resolve_help(user: User | None, post: Post, space: Space) -> bool:
 
 
 def can_pin(user: User | None, space: Space) -> bool:
-    return not space.is_archived and can_moderate(user, space)
+    return not space.is_read_only and can_moderate(user, space)
 
 
 def can_take_part(user: User | None, post: Post, space: Space) -> bool:

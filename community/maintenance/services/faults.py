@@ -30,6 +30,7 @@ from community.maintenance.models import (
 )
 from community.maintenance.services.common import municipality_staff, tell
 from community.media import save_image_sizes
+from community.moderation.permissions import public_clause
 from community.spaces.models import Municipality
 from community.spaces.services import space_admins
 from community.text import refuse_cpr, render_markdown
@@ -103,6 +104,7 @@ def nearby(
             FaultReport.municipality_id == municipality_id,
             FaultReport.category == category,
             FaultReport.status.in_(OPEN_FAULT_STATUSES),
+            public_clause(FaultReport),
             where,
         )
         .options(selectinload(FaultReport.facility))
@@ -274,7 +276,7 @@ def public_reports(
 ) -> list[FaultReport]:
     query = (
         sa.select(FaultReport)
-        .where(FaultReport.municipality_id == municipality_id)
+        .where(FaultReport.municipality_id == municipality_id, public_clause(FaultReport))
         .order_by(FaultReport.created_at.desc(), FaultReport.id.desc())
         .limit(limit)
         .options(selectinload(FaultReport.facility), selectinload(FaultReport.routed_to))

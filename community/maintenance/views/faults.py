@@ -15,6 +15,7 @@ from community.maintenance.models import FAULT_STATUS_LABELS, FaultCategory, Fau
 from community.maintenance.services import faults as service
 from community.maintenance.services.facilities import facilities_of
 from community.maintenance.views.common import attach_error, municipality
+from community.moderation.permissions import can_see_content
 from community.permissions import require
 
 
@@ -119,8 +120,8 @@ def fault_new():
 
 def _report(report_id: int) -> FaultReport:
     found = db.session.get(FaultReport, report_id)
-    if found is None:
-        abort(404)
+    if found is None or not can_see_content(current_user, found):
+        abort(404)  # hidden or held by moderation: only its reporter and the staff reach it
     return found
 
 

@@ -60,7 +60,9 @@ def add_comment(post: Post, space: Space, *, by: User, body: str, parent_id: int
     post.last_activity_at = now
     db.session.flush()
     told = set()
-    for target in (parent.author if parent else None, post.author):
+    # A comment held for a moderator tells nobody until it is approved.
+    targets = (parent.author if parent else None, post.author) if comment.is_visible_to_all else ()
+    for target in targets:
         if target is not None and target.id != by.id and target.id not in told:
             kind = (
                 "villages.answered"

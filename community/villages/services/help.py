@@ -16,6 +16,7 @@ from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.geo import approx_km_sql, bounding_box, distance_km
 from community.i18n import _
+from community.moderation.permissions import public_clause
 from community.notifications.services import notify
 from community.spaces.models import Membership, MembershipStatus, Space, Visibility
 from community.villages import permissions
@@ -126,6 +127,7 @@ def nearby(
     radius_km = min(max(radius_km, 0.5), MAX_RADIUS_KM)
     lat0, lat1, lon0, lon1 = bounding_box(lat, lon, radius_km)
     query = sa.select(Post.id, Post.latitude, Post.longitude).where(
+        public_clause(Post),
         Post.help_status.in_([HelpStatus.OPEN, HelpStatus.OFFERED]),
         Post.latitude.between(lat0, lat1),
         Post.longitude.between(lon0, lon1),
@@ -190,6 +192,8 @@ def alert_neighbours(post: Post, space: Space) -> int:
     categories (never its author, never someone who may not see the space). Returns how many."""
     if post.kind != PostKind.HELP_REQUEST or post.latitude is None or post.longitude is None:
         return 0
+    if not post.is_visible_to_all:
+        return 0  # held for a moderator: nobody hears of it until it is approved
     lat0, lat1, lon0, lon1 = bounding_box(post.latitude, post.longitude, MAX_RADIUS_KM)
     rows = db.session.execute(
         sa.select(HelpAlert, User)

@@ -18,6 +18,7 @@ from community.extensions import db
 from community.geo import Place
 from community.i18n import _
 from community.media import save_image_sizes
+from community.moderation.permissions import public_clause
 from community.pagination import Page, keyset, page_of
 from community.spaces.models import Space
 from community.text import plain_excerpt, refuse_cpr, render_markdown
@@ -83,7 +84,7 @@ def parse_tags(text: str) -> list[str]:
 
 
 def _check(space: Space, data: PostInput, *, by: User, post: Post | None = None) -> None:
-    if space.is_archived:
+    if space.is_read_only:
         raise NotAllowed(_("This space is archived and read-only."))
     if post is None and not permissions.can_post(by, space, data.kind):
         if data.kind == PostKind.NEWS:
@@ -252,11 +253,15 @@ def feed(
     limit: int = 20,
     exclude_pinned: bool = False,
     with_space: bool = False,
+    visible: sa.ColumnElement[bool] | None = None,
 ) -> Page[Post]:
-    """A page of posts from the given spaces, newest or most recently active first."""
+    """A page of posts from the given spaces, newest or most recently active first. ``visible`` is
+    moderation's ``visible_clause`` for the viewer; without it only what everyone may see (Atom)."""
     attr = FEED_ORDERS.get(order, "last_activity_at")
     sort = getattr(Post, attr)
-    query = sa.select(Post).where(Post.space_id.in_(space_ids))
+    query = sa.select(Post).where(
+        Post.space_id.in_(space_ids), visible if visible is not None else public_clause(Post)
+    )
     if kind is not None:
         query = query.where(Post.kind == kind)
     if tag:
@@ -275,11 +280,14 @@ def feed(
     return page_of(list(db.session.scalars(query)), limit, attr)
 
 
-def pinned_posts(space: Space, *, limit: int = 5) -> list[Post]:
+def pinned_posts(
+    space: Space, *, limit: int = 5, visible: sa.ColumnElement[bool] | None = None
+) -> list[Post]:
     return list(
         db.session.scalars(
             sa.select(Post)
             .where(Post.space_id == space.id, Post.pinned.is_(True))
+            .where(visible if visible is not None else public_clause(Post))
             .order_by(Post.created_at.desc())
             .limit(limit)
             .options(selectinload(Post.author), selectinload(Post.tags), selectinload(Post.images))
@@ -291,7 +299,7 @@ def posts_by(user: User, space_ids: sa.Select, *, limit: int = 10) -> list[Post]
     return list(
         db.session.scalars(
             sa.select(Post)
-            .where(Post.author_id == user.id, Post.space_id.in_(space_ids))
+            .where(Post.author_id == user.id, Post.space_id.in_(space_ids), public_clause(Post))
             .order_by(Post.created_at.desc(), Post.id.desc())
             .limit(limit)
         )

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 
 from community.extensions import db
+from community.moderation.permissions import public_clause
 from community.villages.models import Post
 
 WORD = re.compile(r"\w+")
@@ -85,8 +86,17 @@ def _snippet(body: str, wanted: set[str], length: int = 240) -> str:
     return text[:length] + ("…" if len(text) > length else "")
 
 
-def search(query: str, space_ids: list[int] | sa.Select, *, limit: int = 20, offset: int = 0) -> list[Hit]:
-    """Posts in the given spaces that match every word of ``query`` in some form, best first."""
+def search(
+    query: str,
+    space_ids: list[int] | sa.Select,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    visible: sa.ColumnElement[bool] | None = None,
+) -> list[Hit]:
+    """Posts in the given spaces that match every word of ``query`` in some form, best first; hidden
+    and held posts only where moderation's ``visible`` clause lets the viewer see them."""
+    visible = visible if visible is not None else public_clause(Post)
     words = list(dict.fromkeys(stems(query)))[:MAX_QUERY_WORDS]
     if not words:
         return []
@@ -97,7 +107,7 @@ def search(query: str, space_ids: list[int] | sa.Select, *, limit: int = 20, off
         vector = sa.literal_column("post.search_vector")
         newest = (
             sa.select(Post.id.label("id"), sa.func.ts_rank(vector, tsquery).label("rank"))
-            .where(Post.space_id.in_(space_ids), vector.op("@@")(tsquery))
+            .where(Post.space_id.in_(space_ids), vector.op("@@")(tsquery), visible)
             .order_by(Post.id.desc())
             .limit(CANDIDATES)
             .subquery()
@@ -117,7 +127,7 @@ def search(query: str, space_ids: list[int] | sa.Select, *, limit: int = 20, off
         ids_query = (
             sa.select(newest.c.id)
             .join(Post, Post.id == newest.c.id)
-            .where(Post.space_id.in_(space_ids))
+            .where(Post.space_id.in_(space_ids), visible)
             .order_by(newest.c.rank, newest.c.id.desc())
         )
     ids = list(db.session.scalars(ids_query.limit(limit).offset(offset)))

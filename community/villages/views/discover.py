@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from community.extensions import db
 from community.forms import small_int
+from community.moderation.permissions import visible_clause
 from community.notifications.mail import external_url
 from community.spaces.models import SpaceKind
 from community.spaces.services import spaces_near
@@ -35,7 +36,13 @@ def _search_page(space_ids, template_space):
     query = (request.args.get("q") or "").strip()[:200]
     page = small_int(request.args.get("page")) or 1
     hits = (
-        search.search(query, space_ids, limit=SEARCH_PAGE + 1, offset=(page - 1) * SEARCH_PAGE)
+        search.search(
+            query,
+            space_ids,
+            limit=SEARCH_PAGE + 1,
+            offset=(page - 1) * SEARCH_PAGE,
+            visible=visible_clause(Post, current_user, template_space),
+        )
         if query
         else []
     )
@@ -64,6 +71,7 @@ def _located(space_ids) -> list[Post]:
         db.session.scalars(
             sa.select(Post)
             .where(Post.space_id.in_(space_ids), Post.latitude.is_not(None), Post.longitude.is_not(None))
+            .where(visible_clause(Post, current_user, space()))
             .where(sa.or_(Post.help_status.is_(None), Post.help_status != "resolved"))
             .order_by(Post.created_at.desc(), Post.id.desc())
             .limit(200)

@@ -9,6 +9,7 @@ from community.errors import DomainError
 from community.extensions import db
 from community.forms import flash_errors, small_int
 from community.i18n import _, to_local
+from community.moderation.permissions import can_see_content, visible_clause
 from community.notifications.mail import external_url
 from community.permissions import require
 from community.spaces.permissions import can_contribute
@@ -31,7 +32,10 @@ from community.villages.views.common import attach_error, feed_filters, official
 
 
 def _post(post_id: int) -> Post:
-    return get_in_space_or_404(Post, post_id, space())
+    post = get_in_space_or_404(Post, post_id, space())
+    if not can_see_content(current_user, post):
+        abort(404)  # hidden or held: only its author and the space's moderators reach it
+    return post
 
 
 def _detail_url(post: Post, anchor: str | None = None) -> str:
@@ -41,7 +45,7 @@ def _detail_url(post: Post, anchor: str | None = None) -> str:
 @bp.get("/s/<space_slug>/posts/")
 def feed():
     filters = feed_filters(request.args)
-    page = posts.feed([space().id], **filters)
+    page = posts.feed([space().id], **filters, visible=visible_clause(Post, current_user, space()))
     badges = official_badges(space(), [p.author_id for p in page.items])
     return render_template(
         "villages/feed.html",
