@@ -88,6 +88,9 @@ def tune_sqlite(engine: Engine) -> None:
 def include_in_migrations(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Alembic's filter: the full-text search objects are made by hand in the migration, per engine
     (an FTS5 table and its shadow tables on SQLite, a generated tsvector column on PostgreSQL)."""
-    if type_ == "table" and name and name.startswith("post_search"):
+    if type_ == "table" and name and name.startswith(("post_search", "idea_search")):
         return False
-    return not (type_ in ("column", "index") and name in {"search_vector", "ix_post_search_vector"})
+    return not (
+        type_ in ("column", "index")
+        and name in {"search_vector", "ix_post_search_vector", "ix_idea_search_vector"}
+    )
