@@ -120,6 +120,7 @@ def configure_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = BoundedInt
     from community.accounts import bp as accounts_bp
+    from community.engagement import bp as engagement_bp
     from community.helpdesk import bp as helpdesk_bp
     from community.maintenance import bp as maintenance_bp
     from community.notifications import bp as notifications_bp
@@ -137,6 +138,7 @@ def configure_blueprints(app: Flask) -> None:
         villages_bp,
         helpdesk_bp,
         maintenance_bp,
+        engagement_bp,
     ):
         app.register_blueprint(blueprint)
 
