@@ -22,8 +22,8 @@ def local(moment: datetime) -> str:
     return to_local(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-@pytest.fixture
-def eng(municipality, make_user, make_space, member):
+@pytest.fixture(name="eng")
+def eng_fixture(municipality, make_user, make_space, member):
     village = make_space(name="Stilling", place="Stilling")
     closed = make_space(name="Lukket", place="Ry", visibility=Visibility.MEMBERS)
     staff = make_user("kommune@example.org", name="Mette", staff_of=municipality)

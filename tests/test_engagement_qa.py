@@ -21,7 +21,7 @@ from community.engagement.models import (
 from community.engagement.services import qa
 from community.extensions import db
 from community.notifications.models import Notification
-from tests.engagement_support import CPR_TEXT, EN, eng, local, soon  # noqa: F401
+from tests.engagement_support import CPR_TEXT, EN, eng_fixture, local, soon  # noqa: F401
 
 
 def _schedule(client, eng, **overrides):
@@ -41,7 +41,7 @@ def _schedule(client, eng, **overrides):
 
 @pytest.fixture
 def live(eng):
-    """A session that is live now, hosted by the mayor, with Jens as a helper... no: staff moderate."""
+    """A session that is live now, hosted by the mayor; staff moderate."""
     return qa.create_session(
         eng.municipality,
         qa.SessionInput(
