@@ -82,7 +82,7 @@ register(
         lambda c: _(
             "Overdue: “%(title)s” (%(kind)s) was promised an answer by %(due)s.",
             title=c["title"],
-            kind=str(PROMISE_KIND_LABELS[PromiseKind(c["kind"])]).lower(),
+            kind=str(PROMISE_KIND_LABELS[PromiseKind(c["what"])]).lower(),
             due=_date(c),
         ),
         lambda c: ("engagement.tracked", {}),

@@ -181,6 +181,6 @@ def _overdue(item: TrackedItem, **_kw: Any) -> None:
         common.staff_of(item.municipality_id),
         "engagement.overdue",
         title=item.title,
-        kind=item.kind.value,
+        what=item.kind.value,
         due=item.due_at.isoformat(),
     )
