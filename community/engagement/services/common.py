@@ -26,8 +26,9 @@ def _insert(model: Any):
 def insert_once(model: Any, **values: Any) -> bool:
     """INSERT … ON CONFLICT DO NOTHING: True when this call inserted the row, False when it was there.
     Concurrent requests cannot both insert it (the primary key decides), on SQLite and PostgreSQL."""
-    result = db.session.execute(_insert(model).values(**values).on_conflict_do_nothing())
-    return (result.rowcount or 0) == 1
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT through SQLAlchemy 2.1.
+    statement = _insert(model).values(**values).on_conflict_do_nothing().returning(sa.literal_column("1"))
+    return db.session.execute(statement).first() is not None
 
 
 def upsert(model: Any, keys: list[str], **values: Any) -> None:
