@@ -35,6 +35,19 @@ ROLES = [
     "stilling@example.org",
 ]
 POST_KINDS = ["discussion", "question", "news", "event", "poll", "help_request", "help_offer"]
+# Citizen dialogue: the demo's past and upcoming Q&A hours, meeting, consultation and first idea.
+ENGAGEMENT_PAGES = [
+    "/engagement/",
+    "/engagement/qa/1",
+    "/engagement/qa/2",
+    "/engagement/qa/2/presenter",
+    "/engagement/meetings/1",
+    "/engagement/meetings/1?show=officials",
+    "/engagement/consultations/1",
+    "/engagement/ideas/",
+    "/engagement/ideas/1",
+    "/engagement/response-times",
+]
 # Pages behind forms and roles that the crawl must reach (found by links, or added here when not).
 MUST_VISIT = {
     None: [
@@ -45,9 +58,28 @@ MUST_VISIT = {
         "/s/stilling/",
         "/s/stilling/search?q=hjælp",
         "/villages/search?q=hjælp",
+        *ENGAGEMENT_PAGES,
     ],
-    "kommune@example.org": ["/admin/", "/admin/spaces/new", "/admin/places", "/profile", "/notifications/"],
-    "borger@example.org": ["/s/stilling/posts/new", "/villages/messages/"],
+    "kommune@example.org": [
+        "/admin/",
+        "/admin/spaces/new",
+        "/admin/places",
+        "/profile",
+        "/notifications/",
+        "/engagement/qa/new",
+        "/engagement/meetings/new",
+        "/engagement/consultations/new",
+        "/engagement/settings",
+        "/engagement/tracked",
+        "/engagement/qa/2",
+    ],
+    "borger@example.org": [
+        "/s/stilling/posts/new",
+        "/villages/messages/",
+        "/engagement/ideas/new",
+        "/engagement/consultations/1",
+        "/engagement/qa/2",
+    ],
     "stilling@example.org": [
         "/s/stilling/members",
         "/s/stilling/settings",
