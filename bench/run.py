@@ -338,7 +338,7 @@ def main() -> int:
             results.append(Result(name, path, **r, queries=queries.get(path)))
         live = live_scenario(app, url, instance, seconds)
     report = render(results, facts, figures, scale=scale, engine=engine, seconds=seconds)
-    report += render_live(live)
+    report += "\n" + render_live(live)
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-{engine}-scale-{scale}.md"
     target.write_text(report)

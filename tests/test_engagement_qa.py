@@ -291,6 +291,7 @@ def test_the_archive_shows_answers_unanswered_questions_and_figures(client, eng,
     assert "The Q&A hour is over. This is its archive." in page
     assert "2 answered questions" in page and "1 question was not answered" in page
     assert "Spørgsmål 2" in page and "Svar nul" in page and "Spørgsmål 3" not in page
+    assert "answer promised by" in page, "an unanswered question shows its deadline"
     assert "<dt>Questions</dt><dd>3</dd>" in page
     assert "<dt>Citizens who asked</dt><dd>2</dd>" in page
     assert "<dt>Answered</dt><dd>2 (67 %)</dd>" in page

@@ -395,6 +395,23 @@ def questions(session: QASession, *, moderator: bool = False) -> list[Question]:
     return sorted(rows, key=key)
 
 
+def deadlines(session: QASession) -> dict[int, datetime]:
+    """{question id: when an answer is promised by}, for the questions still waiting for one."""
+    from community.engagement.models import PromiseKind, TrackedItem
+
+    return dict(
+        db.session.execute(
+            sa.select(TrackedItem.ref_id, TrackedItem.due_at)
+            .join(Question, Question.id == TrackedItem.ref_id)
+            .where(
+                TrackedItem.kind == PromiseKind.QUESTION,
+                TrackedItem.answered_at.is_(None),
+                Question.session_id == session.id,
+            )
+        ).all()
+    )
+
+
 def merged_into(session: QASession) -> dict[int, int]:
     """{merged question id: the question it joined}, for the archive."""
     return dict(

@@ -11,6 +11,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from community.db import utcnow
 from community.engagement import bp, permissions
 from community.engagement.forms import ActionForm, AnswerForm, AskForm, MergeForm, QASessionForm, ReasonForm
 from community.engagement.models import QARole, QASession, Question, QuestionState
@@ -87,6 +88,8 @@ def _live_context(session: QASession) -> dict[str, Any]:
         "moderator": moderator,
         "answerer": permissions.can_answer(current_user, session),
         "figures": service.figures(session),
+        "deadlines": service.deadlines(session),
+        "now": utcnow(),
         "status": status,
         "status_digest": hashlib.sha1(status.encode()).hexdigest()[:10],
         "published": [q for q in items if q.state == QuestionState.PUBLISHED],
