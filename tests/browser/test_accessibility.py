@@ -100,7 +100,7 @@ SKIP_PREFIXES = (
     "/invitations/",
 )
 FILE_SUFFIX = re.compile(
-    r"\.(css|js|png|jpe?g|gif|webp|svg|ico|pdf|zip|csv|ics|json|xml|atom|rss|txt)$", re.I
+    r"\.(css|js|png|jpe?g|gif|webp|svg|ico|pdf|zip|csv|ics|json|geojson|xml|atom|rss|txt)$", re.I
 )
 
 RUN_AXE = "async (options) => (await axe.run(document, options)).violations"

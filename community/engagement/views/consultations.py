@@ -4,8 +4,6 @@ the decision."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -24,7 +22,7 @@ from community.engagement.views import (
 )
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import flash_errors, small_int
+from community.forms import flash_errors
 from community.i18n import _, to_utc
 from community.permissions import require
 
@@ -344,6 +342,3 @@ def consultation_geojson(consultation_id: int):
         mimetype="application/geo+json",
         headers={"Content-Disposition": f'attachment; filename="consultation-{consultation.id}.geojson"'},
     )
-
-
-__all__ = ["Decimal", "small_int"]

@@ -3,13 +3,12 @@ before it is saved, support, comments, official responses and merging."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from community import geo
 from community.engagement import bp, permissions
 from community.engagement.forms import (
-    CATEGORY_CHOICES,
     ActionForm,
     CommentForm,
     IdeaForm,
@@ -257,6 +256,3 @@ def idea_merge(idea_id: int):
             flash(_("The ideas are merged; the supporters moved along."), "success")
             return redirect(url_for("engagement.idea_detail", idea_id=target.id))
     return _page(idea, merge_form=form, status=400)
-
-
-__all__ = ["CATEGORY_CHOICES", "abort"]
