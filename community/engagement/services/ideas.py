@@ -255,7 +255,7 @@ def merge(idea: Idea, *, into_id: int, text: str, by: User) -> Idea:
     """A duplicate joins the idea it repeats: its supporters move there (once each)."""
     if not permissions.can_merge_idea(by, idea):
         raise NotAllowed(_("Only municipality staff merge ideas."))
-    target = db.session.get(Idea, into_id)
+    target = db.session.get(Idea, into_id) if into_id else None
     if target is None or target.municipality_id != idea.municipality_id or target.id == idea.id:
         raise DomainError(_("Choose another idea of this municipality to merge into."), field="into")
     if target.state == IdeaState.MERGED:

@@ -295,7 +295,7 @@ def hide(question: Question, *, reason: str, by: User) -> None:
 def merge(question: Question, *, into_id: int, by: User) -> Question:
     """A duplicate joins the question it repeats: its votes move there (once per person)."""
     session = _moderator(question, by)
-    target = db.session.get(Question, into_id)
+    target = db.session.get(Question, into_id) if into_id else None
     if target is None or target.session_id != question.session_id or target.id == question.id:
         raise DomainError(_("Choose another question of this Q&A hour to merge into."), field="into")
     if target.state != QuestionState.PUBLISHED:

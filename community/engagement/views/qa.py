@@ -203,9 +203,11 @@ def _question(question_id: int) -> tuple[QASession, Question]:
     return session, question
 
 
-def _act(question_id: int, action, message: str, form_class=ActionForm, **fields: str):
+def _act(question_id: int, action, message: str, form: Any = None):
+    """Loads the question, validates the form (by default only its CSRF token), runs the service,
+    commits once and goes back to the question; a refusal is flashed."""
     session, question = _question(question_id)
-    form = form_class()
+    form = form if form is not None else ActionForm()
     if not form.validate_on_submit():
         flash_errors(form)
         return _back(session, question)
@@ -254,7 +256,7 @@ def qa_hide(question_id: int):
         question_id,
         lambda q, f: service.hide(q, reason=f.reason.data, by=current_user),
         _("The question is hidden."),
-        ReasonForm,
+        ReasonForm(),
     )
 
 
@@ -266,7 +268,7 @@ def qa_merge(question_id: int):
     def merge(question: Question, form: MergeForm) -> None:
         service.merge(question, into_id=form.into.data, by=current_user)
 
-    return _act(question_id, merge, _("The question is merged; its votes moved along."), MergeForm)
+    return _act(question_id, merge, _("The question is merged; its votes moved along."), MergeForm())
 
 
 @bp.post("/qa/questions/<int:question_id>/answering")
@@ -287,7 +289,7 @@ def qa_answer(question_id: int):
         question_id,
         lambda q, f: service.answer(q, text=f.answer.data, by=current_user),
         _("Your answer is published."),
-        AnswerForm,
+        AnswerForm(),
     )
 
 
