@@ -318,3 +318,13 @@ def test_the_presenter_view_shows_the_top_questions(client, eng, live):
         qa.ask(live, body=f"Spørgsmål nummer {n}", anonymous=False, by=eng.borger)
     page = client.get(f"/engagement/qa/{live.id}/presenter", headers=EN).text
     assert "Most votes" in page and page.count('<li><span class="presenter-votes">') == 5
+
+
+def test_anonymous_viewers_share_a_fragment_that_still_follows_every_change(client, eng, live):
+    first = client.get(f"/engagement/qa/{live.id}/live", headers=EN)
+    assert "No questions yet." in first.text
+    qa.ask(live, body="Et nyt spørgsmål", anonymous=True, by=eng.borger)
+    again = client.get(f"/engagement/qa/{live.id}/live", headers=EN)
+    assert "Et nyt spørgsmål" in again.text and "Jens" not in again.text
+    assert "Vote up" not in again.text and "csrf_token" not in again.text, "nothing of one viewer is shared"
+    assert again.headers["ETag"] != first.headers["ETag"]

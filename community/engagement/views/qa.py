@@ -5,6 +5,7 @@ moderating and answering, and the archive."""
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -26,6 +27,11 @@ from community.permissions import require
 from community.text import plain_excerpt
 
 PRESENTER_TOP = 5
+#: The live fragment as anonymous viewers see it, by its tag (session, version, phase, language, view):
+#: hundreds of viewers polling the same version cost one rendering per worker. Per-viewer fragments
+#: (votes, moderation) are never kept; an old version is never asked for again, so a small LRU is enough.
+_ANONYMOUS_FRAGMENTS: OrderedDict[str, dict[Any, Any]] = OrderedDict()
+_FRAGMENTS_KEPT = 32
 
 
 @bp.route("/qa/new", methods=["GET", "POST"])
@@ -126,14 +132,25 @@ def qa_live(session_id: int):
         unchanged = Response(status=304)
         unchanged.set_etag(tag)
         return unchanged
-    context = _live_context(session)
-    template = "engagement/_qa_presenter.html" if view == "presenter" else "engagement/_qa_live.html"
-    html = render_template(
-        template,
-        **context,
-        live_tag=tag,
-        oob_status=request.headers.get("X-Live-Status") not in (None, context["status_digest"]),
-    )
+    # Anonymous viewers of one version see the same fragment (with or without the status line for
+    # screen readers, which depends only on what their copy said): rendered once per worker.
+    anonymous = not current_user.is_authenticated
+    entry: dict[Any, Any] = (_ANONYMOUS_FRAGMENTS.get(tag) if anonymous else None) or {}
+    context = None
+    if "digest" not in entry:
+        context = _live_context(session)
+        entry["digest"] = context["status_digest"]
+    oob = request.headers.get("X-Live-Status") not in (None, entry["digest"])
+    html = entry.get(oob)
+    if html is None:
+        context = context or _live_context(session)
+        template = "engagement/_qa_presenter.html" if view == "presenter" else "engagement/_qa_live.html"
+        html = entry[oob] = render_template(template, **context, live_tag=tag, oob_status=oob)
+    if anonymous:
+        _ANONYMOUS_FRAGMENTS[tag] = entry
+        _ANONYMOUS_FRAGMENTS.move_to_end(tag)
+        while len(_ANONYMOUS_FRAGMENTS) > _FRAGMENTS_KEPT:
+            _ANONYMOUS_FRAGMENTS.popitem(last=False)
     response = Response(html, mimetype="text/html")
     response.set_etag(tag)
     response.cache_control.no_cache = True
