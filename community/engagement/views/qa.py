@@ -73,7 +73,8 @@ def _session(session_id: int) -> QASession:
 
 def _live_tag(session: QASession, view: str) -> str:
     viewer = current_user.id if current_user.is_authenticated else 0
-    return f"qa{session.id}-v{session.version}-{session.phase()}-u{viewer}-{current_language()}-{view}"
+    made = session.created_at.strftime("%y%m%d%H%M%S%f")  # ids can come back (a restored database)
+    return f"qa{session.id}.{made}-v{session.version}-{session.phase()}-u{viewer}-{current_language()}-{view}"
 
 
 def _status_text(items: list[Question]) -> str:
