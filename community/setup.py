@@ -159,6 +159,7 @@ def configure_url_input(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from community.accounts import bp as accounts_bp
     from community.conversations import bp as conversations_bp
+    from community.engagement import bp as engagement_bp
     from community.helpdesk import bp as helpdesk_bp
     from community.maintenance import bp as maintenance_bp
     from community.moderation.views import bp as moderation_bp
@@ -179,6 +180,7 @@ def configure_blueprints(app: Flask) -> None:
         villages_bp,
         helpdesk_bp,
         maintenance_bp,
+        engagement_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -29,6 +29,11 @@ from community.accounts import forms as account_forms
 from community.accounts.services import make_token
 from community.conversations import forms as conversation_forms
 from community.db import utcnow
+from community.engagement import forms as engagement_forms
+from community.engagement.services import consultations as en_consultations
+from community.engagement.services import ideas as en_ideas
+from community.engagement.services import meetings as en_meetings
+from community.engagement.services import qa as en_qa
 from community.extensions import db as _db
 from community.extensions import limiter
 from community.helpdesk import forms as helpdesk_forms
@@ -106,6 +111,14 @@ class World:
     change_request: Any = None  # club (member) asks contractor to mow pitch, not yet answered
     proposed_request: Any = None  # another, to which contractor proposed another time
     fault: Any = None  # member reported a torn net at pitch (routed to contractor) and follows it
+    qa: Any = None  # engagement: a live Q&A hour hosted by admin (a politician), staff moderate
+    qa_question: Any = None  # member's published question in it; another, hidden
+    pending_question: Any = None
+    meeting: Any = None  # an open citizen meeting with one topic
+    consultation: Any = None  # an open consultation on two sites; outsider proposed a third
+    proposed_site: Any = None
+    idea: Any = None  # member's idea; another, by outsider
+    other_idea: Any = None
 
 
 @pytest.fixture
@@ -181,9 +194,13 @@ def world(db, municipality, make_user, make_space, member) -> World:
     maintenance = maintenance_scene(
         municipality, make_user, make_space, member, club=club, club_member=regular
     )
+    engagement = engagement_scene(
+        municipality, staff=staff, host=admin, citizen=regular, other=outsider, village=village
+    )
     _db.session.flush()
     return World(
         **maintenance,
+        **engagement,
         topic=topic,
         volunteer=volunteer,
         drop_in=drop_in,
@@ -285,6 +302,65 @@ def maintenance_scene(
         "change_request": change_request,
         "proposed_request": proposed_request,
         "fault": fault,
+    }
+
+
+def engagement_scene(
+    municipality: Any, *, staff: Any, host: Any, citizen: Any, other: Any, village: Any
+) -> dict:
+    """Built through the engagement services, as the engagement tests do."""
+    from community.spaces.models import Official
+
+    space_services.add_member(village, host, role=Role.ADMIN, official=Official.POLITICIAN)
+    now = utcnow().replace(microsecond=0)
+    session = en_qa.create_session(
+        municipality,
+        en_qa.SessionInput(
+            title="Spørgetime",
+            starts_at=now - timedelta(minutes=5),
+            ends_at=now + timedelta(hours=1),
+            host_ids=[host.id],
+        ),
+        by=staff,
+    )
+    question = en_qa.ask(session, body="Hvornår kommer cykelstien?", anonymous=False, by=citizen)
+    pending = en_qa.ask(session, body="Og bussen?", anonymous=True, by=other)
+    en_qa.hide(pending, reason="Dublet", by=staff)
+    meeting = en_meetings.create_meeting(
+        municipality,
+        by=staff,
+        title="Borgermøde",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(hours=2),
+        topics=[("Trafik", "")],
+    )
+    consultation = en_consultations.create_consultation(
+        municipality,
+        by=staff,
+        title="Genbrugsplads",
+        description="Hvor?",
+        deadline=now + timedelta(days=7),
+        sites=[
+            en_consultations.SiteInput("Nord", 56.10, 9.76),
+            en_consultations.SiteInput("Syd", 56.07, 9.75),
+        ],
+    )
+    proposed = en_consultations.propose_site(
+        consultation, en_consultations.SiteInput("Grusgraven", 56.11, 9.73), by=other
+    )
+    idea = en_ideas.submit(
+        municipality, en_ideas.IdeaInput(title="Shelter ved søen", body="Til spejderne"), by=citizen
+    )
+    other_idea = en_ideas.submit(municipality, en_ideas.IdeaInput(title="Bænke", body="Ved stien"), by=other)
+    return {
+        "qa": session,
+        "qa_question": question,
+        "pending_question": pending,
+        "meeting": meeting,
+        "consultation": consultation,
+        "proposed_site": proposed,
+        "idea": idea,
+        "other_idea": other_idea,
     }
 
 
@@ -448,6 +524,166 @@ ICS_FILES = [
     ics_file("DTSTART:20310503T100000Z", "DTEND:20310503T090000Z", "SUMMARY:Kamp"),
     (io.BytesIO(b""), "empty.ics"),
 ]
+
+
+def on_question(attr: str = "qa_question") -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"question_id": getattr(w, attr).id}
+
+
+def on_idea(w: World) -> dict[str, Any]:
+    return {"idea_id": w.idea.id}
+
+
+def in_consultation(**extra: Any) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"consultation_id": w.consultation.id, **extra}
+
+
+def site_views(w: World) -> dict[str, list[str]]:
+    return {f"site-{s.id}": ["1", "0", "-1", "none", "7"] for s in w.consultation.sites}
+
+
+EN_WHEN = ["2031-05-01T18:00", "2031-05-01T17:00", "2000-01-01T00:00", "2031-03-30T02:30", "9999-12-31T23:59"]
+CPR_OR_NOT = ["Hvornår kommer cykelstien?", "Mit CPR er 010203-1234", " ", "x" * 301]
+ENGAGEMENT_FORMS: dict[str, FormSpec] = {
+    "engagement.qa_new": FormSpec(
+        engagement_forms.QASessionForm,
+        staff_,
+        plausible={
+            "starts_at": EN_WHEN,
+            "ends_at": EN_WHEN,
+            "open_hours_before": ["0", "24", "400", "-1"],
+            "helpers": ["member@example.org", "nobody@example.org", ""],
+        },
+        scene=lambda w: {
+            "hosts": [str(w.admin.id), str(w.member.id)],
+            "space_id": [str(w.village.id), "", "999"],
+        },
+    ),
+    "engagement.qa_ask": FormSpec(
+        engagement_forms.AskForm, member_, lambda w: {"session_id": w.qa.id}, plausible={"body": CPR_OR_NOT}
+    ),
+    "engagement.qa_hide": FormSpec(
+        engagement_forms.ReasonForm,
+        staff_,
+        on_question(),
+        plausible={"reason": ["Dublet", "010203-1234", ""]},
+    ),
+    "engagement.qa_merge": FormSpec(
+        engagement_forms.MergeForm,
+        staff_,
+        on_question("pending_question"),
+        scene=lambda w: {"into": [str(w.qa_question.id), str(w.pending_question.id), "0"]},
+    ),
+    "engagement.qa_answer": FormSpec(
+        engagement_forms.AnswerForm,
+        admin_,
+        on_question(),
+        plausible={"answer": ["Til sommer.", "010203-1234"]},
+    ),
+    **{
+        f"engagement.qa_{name}": FormSpec(engagement_forms.ActionForm, actor, on_question(attr), via="_act")
+        for name, actor, attr in [
+            ("vote", member_, "qa_question"),
+            ("unvote", member_, "qa_question"),
+            ("publish", staff_, "pending_question"),
+            ("answering", staff_, "qa_question"),
+        ]
+    },
+    "engagement.meeting_new": FormSpec(
+        engagement_forms.MeetingForm,
+        staff_,
+        plausible={"opens_at": EN_WHEN, "closes_at": EN_WHEN, "topics": ["Trafik: veje\nBoliger", "", ":"]},
+    ),
+    "engagement.meeting_comment": FormSpec(
+        engagement_forms.CommentForm,
+        member_,
+        lambda w: {"meeting_id": w.meeting.id, "topic_id": w.meeting.topics[0].id},
+        plausible={"body": CPR_OR_NOT, "parent_id": ["", "1", "x"]},
+    ),
+    "engagement.meeting_summary": FormSpec(
+        engagement_forms.SummaryForm, staff_, lambda w: {"meeting_id": w.meeting.id}
+    ),
+    "engagement.consultation_new": FormSpec(
+        engagement_forms.ConsultationForm,
+        staff_,
+        plausible={
+            "deadline": EN_WHEN,
+            "sites": [
+                "Nord | 56.10, 9.76",
+                "Nord | Ry | Ved vejen\nSyd | 8660",
+                "Langt væk | 55.4, 10.4",
+                "x",
+                "",
+            ],
+            "documents": ["Plan | https://example.dk/plan.pdf", "Plan | javascript:alert(1)", "|"],
+        },
+    ),
+    "engagement.consultation_views": FormSpec(
+        engagement_forms.ActionForm, member_, in_consultation(), scene=site_views
+    ),
+    "engagement.consultation_comment": FormSpec(
+        engagement_forms.CommentForm,
+        member_,
+        lambda w: {"consultation_id": w.consultation.id, "site_id": w.consultation.sites[0].id},
+        plausible={"body": CPR_OR_NOT},
+    ),
+    "engagement.consultation_propose": FormSpec(
+        engagement_forms.SiteForm,
+        member_,
+        in_consultation(),
+        plausible={
+            "place": PLACES,
+            "latitude": ["56.1", "55.4", "NaN", "91"],
+            "longitude": ["9.75", "10.4", "-200"],
+        },
+    ),
+    "engagement.consultation_site_answer": FormSpec(
+        engagement_forms.ActionForm,
+        staff_,
+        lambda w: {"consultation_id": w.consultation.id, "site_id": w.proposed_site.id, "answer": "accept"},
+    ),
+    "engagement.consultation_decision": FormSpec(engagement_forms.DecisionForm, staff_, in_consultation()),
+    "engagement.idea_new": FormSpec(
+        engagement_forms.IdeaForm,
+        member_,
+        plausible={
+            "place": ["", *PLACES, "Odense"],
+            "confirmed": ["1", ""],
+            "body": ["Til spejderne", "010203-1234"],
+        },
+        scene=lambda w: {"space_id": [str(w.village.id), ""]},
+    ),
+    "engagement.idea_support": FormSpec(
+        engagement_forms.ActionForm, member_, lambda w: {"idea_id": w.other_idea.id, "action": "support"}
+    ),
+    "engagement.idea_comment": FormSpec(
+        engagement_forms.CommentForm, member_, on_idea, plausible={"body": CPR_OR_NOT}
+    ),
+    "engagement.idea_respond": FormSpec(
+        engagement_forms.IdeaResponseForm,
+        staff_,
+        on_idea,
+        plausible={
+            "state": ["considering", "accepted", "rejected", "done", "x"],
+            "text": ["Vi ser på det.", ""],
+        },
+    ),
+    "engagement.idea_merge": FormSpec(
+        engagement_forms.IdeaMergeForm,
+        staff_,
+        on_idea,
+        scene=lambda w: {"into": [str(w.other_idea.id), str(w.idea.id), "0", "99999"]},
+    ),
+    "engagement.settings": FormSpec(
+        engagement_forms.SettingsForm,
+        staff_,
+        plausible={
+            "idea_threshold": ["10", "0"],
+            "area_km": ["25", "0,5", "NaN"],
+            "question_days": ["2", "0", "500"],
+        },
+    ),
+}
 
 FORMS: dict[str, FormSpec] = {
     "moderation.report": FormSpec(
@@ -828,6 +1064,7 @@ FORMS: dict[str, FormSpec] = {
             "note": ["A new net is ordered", "010203-1234", ""],
         },
     ),
+    **ENGAGEMENT_FORMS,
     **{
         f"maintenance.{name}": FormSpec(FlaskForm, actor, values, via=via)
         for name, actor, values, via in [

@@ -35,6 +35,19 @@ ROLES = [
     "stilling@example.org",
 ]
 POST_KINDS = ["discussion", "question", "news", "event", "poll", "help_request", "help_offer"]
+# Citizen dialogue: the demo's past and upcoming Q&A hours, meeting, consultation and first idea.
+ENGAGEMENT_PAGES = [
+    "/engagement/",
+    "/engagement/qa/1",
+    "/engagement/qa/2",
+    "/engagement/qa/2/presenter",
+    "/engagement/meetings/1",
+    "/engagement/meetings/1?show=officials",
+    "/engagement/consultations/1",
+    "/engagement/ideas/",
+    "/engagement/ideas/1",
+    "/engagement/response-times",
+]
 # Pages behind forms and roles that the crawl must reach (found by links, or added here when not).
 MUST_VISIT = {
     None: [
@@ -45,6 +58,7 @@ MUST_VISIT = {
         "/s/stilling/",
         "/s/stilling/search?q=hjælp",
         "/villages/search?q=hjælp",
+        *ENGAGEMENT_PAGES,
     ],
     "kommune@example.org": [
         "/admin/",
@@ -61,6 +75,12 @@ MUST_VISIT = {
         "/admin/moderation/words",
         "/admin/moderation/protected",
         "/admin/moderation/people?find-email=borger%40example.org",
+        "/engagement/qa/new",
+        "/engagement/meetings/new",
+        "/engagement/consultations/new",
+        "/engagement/settings",
+        "/engagement/tracked",
+        "/engagement/qa/2",
     ],
     "frivillig@example.org": ["/helpdesk/volunteer", "/messages/"],
     "senior@example.org": ["/helpdesk/ask", "/helpdesk/requests"],
@@ -72,6 +92,9 @@ MUST_VISIT = {
         "/profile/blocked",
         "/moderation/decisions/",
         "/report/post/1",
+        "/engagement/ideas/new",
+        "/engagement/consultations/1",
+        "/engagement/qa/2",
     ],
     "stilling@example.org": [
         "/s/stilling/members",
@@ -95,7 +118,7 @@ SKIP_PREFIXES = (
     "/invitations/",
 )
 FILE_SUFFIX = re.compile(
-    r"\.(css|js|png|jpe?g|gif|webp|svg|ico|pdf|zip|csv|ics|json|xml|atom|rss|txt)$", re.I
+    r"\.(css|js|png|jpe?g|gif|webp|svg|ico|pdf|zip|csv|ics|json|geojson|xml|atom|rss|txt)$", re.I
 )
 
 RUN_AXE = "async (options) => (await axe.run(document, options)).violations"

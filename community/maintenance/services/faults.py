@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from community import geo
+from community import geo, signals
 from community.accounts.models import User
 from community.db import bump, insert_new, lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
@@ -165,6 +165,7 @@ def report_fault(municipality: Municipality, data: FaultInput, *, by: User) -> F
     )
     db.session.add(report)
     db.session.flush()
+    signals.fault_reported.send(report, by=by)
     follow(report, by)
     handlers = (
         space_admins(report.routed_to)
@@ -249,6 +250,7 @@ def update(
             report.responsible_instead = responsible_instead.strip()[:300]
     report.updated_at = utcnow()
     db.session.flush()
+    signals.fault_updated.send(report, by=by)
     tell(
         followers(report),
         "maintenance.fault_status",
