@@ -209,6 +209,7 @@ def test_overdue_items_are_escalated_once_and_shown_in_public(client, login, eng
     assert promises.escalate_overdue() == 0, "once per item"
     told = db.session.scalar(sa.select(Notification).where(Notification.kind == "engagement.overdue"))
     assert told.user_id == eng.staff.id
+    db.session.commit()  # as the hourly job does: the e-mails leave with the commit
     mails = [m for m in outbox() if m["To"] == eng.staff.email]
     assert any("Forsinket" in m.get_body(preferencelist=("plain",)).get_content() for m in mails), (
         "by e-mail, in Danish"

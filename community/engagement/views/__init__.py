@@ -14,18 +14,15 @@ from community.errors import DomainError
 from community.extensions import db
 from community.i18n import _
 from community.spaces.models import Municipality, Space
-from community.spaces.services import default_municipality
+from community.spaces.tenancy import current_municipality
 
 T = TypeVar("T")
 
 
 def municipality() -> Municipality:
-    """The municipality whose pages these are: the staff member's own, else the default one."""
-    if current_user.is_authenticated and current_user.staff_municipality_id:
-        found = db.session.get(Municipality, current_user.staff_municipality_id)
-        if found is not None:
-            return found
-    found = default_municipality()
+    """The municipality whose pages these are (``current_municipality``: the request's space, the
+    staff member's or citizen's own, else the installation's default)."""
+    found = current_municipality()
     if found is None:
         abort(404)
     return found
