@@ -13,7 +13,7 @@ from community.db import utcnow
 from community.extensions import db
 from community.notifications.models import Notification
 from community.villages.models import Comment, EventRsvp, PollVote, Post, PostKind, Rsvp
-from community.villages.services import events, posts
+from community.villages.services import comments, events, posts
 from community.villages.services.posts import PostInput
 
 EN = {"Accept-Language": "en"}
@@ -257,6 +257,22 @@ def test_thanks_toggle_and_count(client, login, village):
     assert client.post(f"/s/stilling/posts/{post.id}/thanks").status_code == 302
     db.session.refresh(post)
     assert post.thanks_count == 0, "no thanking oneself"
+
+
+def test_thanking_oneself_says_so_not_join_the_space(client, login, village):
+    """A crafted request (the button is not shown on one's own words) gets a message that fits."""
+    post = _post(village.space, village.jens)
+    login(village.jens)
+    page = client.post(f"/s/stilling/posts/{post.id}/thanks", headers=EN, follow_redirects=True).text
+    assert "You cannot thank yourself." in page and "to say thanks" not in page
+    comment = comments.add_comment(post, village.space, by=village.jens, body="Mig igen", parent_id=None)
+    page = client.post(f"/s/stilling/comments/{comment.id}/thanks", follow_redirects=True).text
+    assert "Du kan ikke takke dig selv." in page
+    db.session.refresh(comment)
+    assert comment.thanks_count == 0
+    login(village.ole)  # an outsider is still told to join
+    page = client.post(f"/s/stilling/posts/{post.id}/thanks", headers=EN, follow_redirects=True).text
+    assert "Join Stilling to say thanks." in page
 
 
 def test_moderators_pin_and_close(client, login, village):

@@ -128,16 +128,23 @@ def _toggle(model, key: dict, target, *, by: User) -> bool:
     return True
 
 
+def _refuse_thanks(author_id: int | None, space: Space, *, by: User) -> NotAllowed:
+    """Why ``by`` may not thank this: their own words, or they are not a member (the predicate decides)."""
+    if author_id is not None and by.id == author_id:
+        return NotAllowed(_("You cannot thank yourself. Thanks are for what others write."))
+    return NotAllowed(_("Join %(space)s to say thanks.", space=space.title))
+
+
 def thank_post(post: Post, space: Space, *, by: User) -> bool:
     """Says thanks (or takes it back); True when the thanks now stands."""
     if not permissions.can_thank(by, post.author_id, space):
-        raise NotAllowed(_("Join %(space)s to say thanks.", space=space.title))
+        raise _refuse_thanks(post.author_id, space, by=by)
     return _toggle(PostThanks, {"post_id": post.id}, post, by=by)
 
 
 def thank_comment(comment: Comment, space: Space, *, by: User) -> bool:
     if comment.is_deleted or not permissions.can_thank(by, comment.author_id, space):
-        raise NotAllowed(_("Join %(space)s to say thanks.", space=space.title))
+        raise _refuse_thanks(comment.author_id, space, by=by)
     return _toggle(CommentThanks, {"comment_id": comment.id}, comment, by=by)
 
 
