@@ -11,6 +11,7 @@ from PIL import Image
 
 from community.db import utcnow
 from community.extensions import db
+from community.i18n import to_local
 from community.notifications.models import Notification
 from community.villages.models import Comment, EventRsvp, PollVote, Post, PostKind, Rsvp
 from community.villages.services import comments, events, posts
@@ -336,6 +337,54 @@ def test_rsvp_with_capacity_and_waiting_list(client, login, village, make_user, 
     assert not anne.waitlisted, "the first on the waiting list moves up"
     note = db.session.scalar(sa.select(Notification).where(Notification.user_id == village.anne.id))
     assert note.kind == "villages.event_place"
+
+
+def test_raising_the_capacity_moves_people_up_from_the_waiting_list(
+    client, login, village, make_user, member
+):
+    start = utcnow().replace(second=0, microsecond=0) + timedelta(days=3)
+    event = _post(
+        village.space, village.hanne, PostKind.EVENT, title="Fællesspisning", starts_at=start, capacity=1
+    )
+    events.rsvp(event, village.space, by=village.jens, status=Rsvp.GOING)
+    queue = [village.anne, *(make_user(name=f"Venter {i}") for i in range(3))]
+    for person in queue[1:]:
+        member(village.space, person)
+    for person in queue:
+        events.rsvp(event, village.space, by=person, status=Rsvp.GOING, waitlist=True)
+    db.session.commit()
+
+    def edit(capacity: str):
+        login(village.hanne)
+        local = to_local(start).strftime("%Y-%m-%dT%H:%M")
+        data = {"title": "Fællesspisning", "body": "Kom og spis.", "starts_at": local, "capacity": capacity}
+        response = client.post(f"/s/stilling/posts/{event.id}/edit", data=data, headers=EN)
+        assert response.status_code == 302, response.text
+
+    def waiting() -> list[int]:
+        rows = db.session.scalars(
+            sa.select(EventRsvp).where(EventRsvp.post_id == event.id, EventRsvp.waitlisted)
+        )
+        return sorted(r.user_id for r in rows)
+
+    def told() -> list[int]:
+        rows = db.session.scalars(sa.select(Notification).where(Notification.kind == "villages.event_place"))
+        return sorted(n.user_id for n in rows)
+
+    edit("3")  # two more places: the first two in the queue, in the order they asked
+    assert waiting() == sorted(p.id for p in queue[2:])
+    assert told() == sorted(p.id for p in queue[:2])
+    login(queue[0])
+    page = client.get(f"/s/stilling/posts/{event.id}", headers=EN).text
+    assert "Your answer: Going" in page and "You are on the waiting list." not in page
+    assert "2 on the waiting list" in page
+    bell = client.get("/notifications/", headers=EN).text
+    assert "A place is free for you at “Fællesspisning”" in bell
+
+    edit("2")  # fewer places: nobody loses theirs, nobody moves up
+    assert waiting() == sorted(p.id for p in queue[2:]) and len(told()) == 2
+    edit("")  # no limit any more: everyone on the list is in
+    assert waiting() == [] and told() == sorted(p.id for p in queue)
 
 
 def test_the_event_downloads_as_ics(client, village):

@@ -111,6 +111,31 @@ def promote_waiting(post: Post, space: Space) -> EventRsvp | None:
     return first
 
 
+def fill_free_places(post: Post, space: Space) -> list[EventRsvp]:
+    """Moves people up from the waiting list, first come first served, into every free place (all of
+    them when the event no longer has a limit), and tells each. Called after the capacity changes; the
+    event row is locked first, so answers arriving meanwhile wait and then count what is decided here."""
+    db.session.execute(sa.select(Post.id).where(Post.id == post.id).with_for_update())
+    free = attendance(post, None).places_left
+    if free == 0:
+        return []
+    query = (
+        sa.select(EventRsvp)
+        .where(EventRsvp.post_id == post.id, EventRsvp.status == Rsvp.GOING, EventRsvp.waitlisted.is_(True))
+        .order_by(EventRsvp.created_at, EventRsvp.id)
+        .options(selectinload(EventRsvp.user))
+    )
+    if free is not None:
+        query = query.limit(free)
+    promoted = list(db.session.scalars(query))
+    for entry in promoted:
+        entry.waitlisted = False
+    db.session.flush()
+    for entry in promoted:
+        notify(entry.user, "villages.event_place", title=post.title, post_id=post.id, space_slug=space.slug)
+    return promoted
+
+
 def _ics_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 

@@ -33,8 +33,8 @@ from community.villages.models import (
     Tag,
     post_tag,
 )
+from community.villages.services import events, search
 from community.villages.services import help as help_service
-from community.villages.services import search
 
 MAX_BODY = 20_000
 MAX_IMAGES = 4
@@ -202,11 +202,19 @@ def edit_post(post: Post, space: Space, *, by: User, data: PostInput) -> Post:
         raise NotAllowed(_("Only the author and the space's moderators can change this post."))
     data.kind = post.kind  # the kind of a post does not change
     _check(space, data, by=by, post=post)
+    capacity_before = post.capacity
     _apply(post, space, data)
     post.edited_at = utcnow()
     db.session.flush()
     search.index_post(post)
+    if post.kind == PostKind.EVENT and _more_places(capacity_before, post.capacity):
+        events.fill_free_places(post, space)
     return post
+
+
+def _more_places(before: int | None, after: int | None) -> bool:
+    """None is "no limit": going from a limit to none, or to a higher one, opens places."""
+    return before is not None and (after is None or after > before)
 
 
 def delete_post(post: Post, space: Space, *, by: User) -> None:
