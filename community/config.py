@@ -24,6 +24,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "TILE_URL": ("TILE_URL", str),
     "LOG_LEVEL": ("LOG_LEVEL", str),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", bool),
+    "CITIZEN_REACH_KM": ("CITIZEN_REACH_KM", float),
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -39,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "GEOCODER_USER_AGENT": "faelled",
     "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "LOG_LEVEL": "INFO",
+    # A home this close to the municipality's centre counts as inside it (homes are points; we know no
+    # borders): its citizens may find members-only spaces that take requests and ask to join.
+    "CITIZEN_REACH_KM": 30.0,
     "HUEY_IMMEDIATE": False,
     "BABEL_DEFAULT_LOCALE": "da",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",

@@ -241,6 +241,100 @@ def test_a_members_only_space_does_not_exist_for_outsiders(client, login, make_u
     assert "Grønne Områder" in client.get("/").get_data(as_text=True)
 
 
+def _closed_association(make_space, member, make_user):
+    """A members-only association that takes requests, with an admin and one post-worthy member."""
+    space = make_space(
+        "association",
+        name="Stilling Borgerforening",
+        place="Stilling",
+        visibility="members",
+        join_policy="request",
+    )
+    space.description = "Vi passer på byens fælleshus."
+    admin = make_user(name="Formand Frida", locale="en")
+    member(space, admin, "admin")
+    return space, admin
+
+
+def test_a_citizen_finds_a_members_only_space_that_takes_requests_and_asks_to_join(
+    client, login, make_user, make_space, member, outbox
+):
+    _space, admin = _closed_association(make_space, member, make_user)
+    jens = make_user(name="Jens", home="Stilling")
+    login(jens)
+    home = client.get("/", headers=EN).text
+    assert "Stilling Borgerforening" in home, "found among the spaces near you"
+    door = client.get("/s/stilling-borgerforening/", headers=EN)
+    assert door.status_code == 200
+    page = door.text
+    assert "<h1>Stilling Borgerforening</h1>" in page and "Vi passer på byens fælleshus." in page
+    assert "Only members see what is written in Stilling Borgerforening." in page
+    assert "Ask to join" in page and 'name="message"' in page
+    assert "member" not in page.split("<main", 1)[1].split("Members only", 1)[0], "no count of members"
+    assert "Formand Frida" not in page and ">Members</a>" not in page
+    # Only the door: the content, the members, the search and the feed stay hidden.
+    for path in ("members", "search?q=hus", "posts/new", "feed.atom"):
+        assert client.get(f"/s/stilling-borgerforening/{path}").status_code in (404, 405), path
+
+    response = client.post(
+        "/s/stilling-borgerforening/join",
+        data={"message": "Jeg er ny i byen."},
+        headers=EN,
+        follow_redirects=True,
+    )
+    assert "Your request to join Stilling Borgerforening is sent" in response.text
+    assert "You have asked to join. An admin will answer, and you will be told." in response.text
+    assert [m["Subject"] for m in outbox()] == ["Jens asks to join Stilling Borgerforening."]
+    login(admin)
+    assert "Jeg er ny i byen." in client.get("/s/stilling-borgerforening/members", headers=EN).text
+
+
+def test_the_door_is_shut_to_visitors_strangers_and_other_join_policies(
+    client, login, make_user, make_space, member
+):
+    space, _admin = _closed_association(make_space, member, make_user)
+    assert client.get("/s/stilling-borgerforening/").status_code == 404, "anonymous visitors"
+    assert "Stilling Borgerforening" not in client.get("/").text
+    login(make_user(confirmed=False))
+    assert client.get("/s/stilling-borgerforening/").status_code == 404, "an unconfirmed account"
+    login(make_user(home="Skagen"))
+    assert client.get("/s/stilling-borgerforening/").status_code == 404, "a home far outside the municipality"
+    assert client.post("/s/stilling-borgerforening/join").status_code == 404
+    assert "Stilling Borgerforening" not in client.get("/").text
+    login(make_user(home=None))  # no home on file: a signed-in, confirmed account is taken at its word
+    assert client.get("/s/stilling-borgerforening/").status_code == 200
+    for policy in ("invitation", "open"):
+        space.join_policy = policy
+        db.session.commit()
+        login(make_user(home="Stilling"))
+        assert client.get("/s/stilling-borgerforening/").status_code == 404, policy
+
+
+def test_a_pending_request_can_be_withdrawn_from_the_door(client, login, make_user, make_space, member):
+    _closed_association(make_space, member, make_user)
+    jens = make_user(name="Jens", home="Stilling")
+    login(jens)
+    client.post("/s/stilling-borgerforening/join", data={"message": ""})
+    page = client.get("/", headers=EN).text
+    assert "Request sent" in page
+    response = client.post("/s/stilling-borgerforening/leave", headers=EN, follow_redirects=True)
+    assert "You have left Stilling Borgerforening." in response.text
+    assert (
+        db.session.scalar(sa.select(sa.func.count(Membership.id)).where(Membership.user_id == jens.id)) == 0
+    )
+
+
+def test_a_space_on_its_own_host_name_keeps_members_only_content_hidden(client, login, make_user, make_space):
+    space = make_space("contractor_network", name="Grønne Områder", place="Skanderborg")
+    space.hostname = "groenne.example.dk"
+    db.session.commit()
+    from community.spaces.tenancy import forget_hosts
+
+    forget_hosts()
+    assert client.get("/", base_url="http://groenne.example.dk").status_code == 404
+    forget_hosts()
+
+
 def test_members_list_is_for_members_of_a_public_space(client, login, make_user, make_space, member):
     space = make_space()
     login(make_user())

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from community.extensions import db
 from community.spaces.models import Space
-from community.spaces.permissions import can_view_space
+from community.spaces.permissions import can_find_space, can_view_space
 
 T = TypeVar("T")
 _HOSTS: dict[str, Any] = {"loaded": 0.0, "map": {}}
@@ -40,11 +40,20 @@ def host_space() -> Space | None:
     return db.session.get(Space, space_id) if space_id else None
 
 
-def load_space(slug: str) -> Space:
+#: What a members-only space that takes requests shows to a citizen who may find it but not see inside:
+#: its door (the front page without content, asking to join, withdrawing the request). Nothing else.
+DOOR_ENDPOINTS = frozenset({"spaces.front", "spaces.join", "spaces.leave"})
+
+
+def load_space(slug: str, endpoint: str | None = None) -> Space:
     space = db.session.scalar(sa.select(Space).where(Space.slug == slug))
-    if space is None or not can_view_space(current_user, space):
-        abort(404)  # members-only spaces are not there for outsiders
-    return space
+    if space is None:
+        abort(404)
+    if can_view_space(current_user, space):
+        return space
+    if endpoint in DOOR_ENDPOINTS and can_find_space(current_user, space):
+        return space
+    abort(404)  # members-only spaces are not there for outsiders
 
 
 def get_in_space_or_404(model: type[T], object_id: int, space: Space) -> T:
@@ -56,9 +65,9 @@ def get_in_space_or_404(model: type[T], object_id: int, space: Space) -> T:
 
 def init_app(app: Flask) -> None:
     @app.url_value_preprocessor
-    def _pull_space(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    def _pull_space(endpoint: str | None, values: dict[str, Any] | None) -> None:
         if values and "space_slug" in values:
-            g.space = load_space(values.pop("space_slug"))
+            g.space = load_space(values.pop("space_slug"), endpoint)
 
     @app.url_defaults
     def _add_space(endpoint: str, values: dict[str, Any]) -> None:

@@ -66,13 +66,17 @@ def index():
 
 @bp.get("/s/<space_slug>/")
 def front():
+    """The space's front page; for a citizen outside a members-only space that takes requests, only its
+    door: name, description and the form to ask to join (no content, no members, no counts)."""
     space = g.space
-    membership = permissions.membership_of(current_user, space)
+    require(permissions.can_find_space(current_user, space), hide=True)  # also on the space's own host
+    inside = permissions.can_view_space(current_user, space)
     return render_template(
         "spaces/front.html",
         space=space,
-        membership=membership,
-        member_count=services.member_count(space),
+        inside=inside,
+        membership=permissions.membership_of(current_user, space),
+        member_count=services.member_count(space) if inside else None,
         join_form=JoinForm(),
         leave_form=FlaskForm(),
     )

@@ -47,7 +47,7 @@ MUST_VISIT = {
         "/villages/search?q=hjælp",
     ],
     "kommune@example.org": ["/admin/", "/admin/spaces/new", "/admin/places", "/profile", "/notifications/"],
-    "borger@example.org": ["/s/stilling/posts/new", "/villages/messages/"],
+    "borger@example.org": ["/s/stilling/posts/new", "/villages/messages/", "/s/stilling-borgerforening/"],
     "stilling@example.org": [
         "/s/stilling/members",
         "/s/stilling/settings",
