@@ -81,9 +81,23 @@ def test_a_low_contrast_colour_is_refused_with_a_darker_suggestion(client, login
     text = response.get_data(as_text=True)
     suggestion = darker_shade("#7fd1ae")
     assert "WCAG AA needs at least 4.5:1" in text and suggestion in text
+    assert "has a contrast of only 1.80:1" in text
     assert contrast_with_white(suggestion) >= 4.5
     assert _space("virklund") is None
     assert db.session.scalar(sa.select(sa.func.count(Invitation.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("color", "english", "danish"),
+    [("#777777", "4.47:1", "4,47:1"), ("#8c7070", "4.49:1", "4,49:1")],  # 4.478 and 4.49994
+)
+def test_a_refused_colour_shows_its_true_ratio_rounded_down(client, login, staff, color, english, danish):
+    login(staff)
+    text = client.post("/admin/spaces/new", data=_new_space_form(primary_color=color), headers=EN).text
+    assert f"contrast of only {english}; WCAG AA needs at least 4.5:1" in text
+    text = client.post("/admin/spaces/new", data=_new_space_form(primary_color=color)).text
+    assert f"kontrast på kun {danish}, men WCAG AA kræver mindst 4,5:1" in text
+    assert _space("virklund") is None
 
 
 def test_a_taken_address_and_a_bad_host_name_are_refused(client, login, staff, make_space):
@@ -96,6 +110,31 @@ def test_a_taken_address_and_a_bad_host_name_are_refused(client, login, staff, m
     )
     assert b"Write a host name such as stilling.example.dk" in response.data
     assert db.session.scalar(sa.select(sa.func.count(Space.id))) == 1
+
+
+def test_the_console_lists_each_spaces_join_policy(client, login, staff, make_space):
+    make_space(name="Virklund")
+    make_space("contractor_network", name="Grønne Områder", place="Skanderborg")
+    make_space("club", name="Ry IF", place="Ry")
+    login(staff)
+    page = client.get("/admin/", headers=EN).text
+    assert '<th scope="col">Joining</th>' in page
+    for name, policy in (
+        ("Virklund", "Anyone can join"),
+        ("Grønne Områder", "By invitation"),
+        ("Ry IF", "Ask to join"),
+    ):
+        row = page.split(f">{name}</a>", 1)[1].split("</tr>", 1)[0]
+        assert f">{policy}</td>" in row, (name, row)
+
+
+def test_the_site_has_a_favicon(client):
+    page = client.get("/").text
+    assert 'rel="icon" href="/static/favicon.svg" type="image/svg+xml"' in page
+    svg = client.get("/static/favicon.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    ico = client.get("/favicon.ico")  # what a browser asks for by itself
+    assert ico.status_code == 200 and ico.data[:4] == b"\x00\x00\x01\x00"
 
 
 def test_the_console_is_for_staff_only(client, login, make_user):
@@ -563,6 +602,7 @@ def test_a_space_on_its_own_hostname_is_the_front_page(client, make_space):
 
 
 def test_cli_creates_and_lists_spaces(app, db, municipality):
+    db.session.commit()  # the command rolls back what it did on an error, not the municipality
     runner = app.test_cli_runner()
     result = runner.invoke(
         args=["spaces", "create", "--kind", "village", "--name", "Fruering", "--place", "8660"]
@@ -583,3 +623,26 @@ def test_htmx_is_vendored_and_only_enhances(client):
     assert client.get("/static/vendor/htmx/LICENSE").status_code == 200
     # the same form works without JavaScript: a plain GET with ?near=
     assert 'action="/"' in page and 'name="near"' in page
+
+
+# --- the command line --------------------------------------------------------------------------------
+
+
+def test_the_command_line_speaks_english_to_operators(app, db, municipality):
+    """Operators read the CLI: its errors come from the same services as the pages, but in English even
+    though the site's default language is Danish."""
+    db.session.commit()  # the command rolls back what it did on an error, not the municipality
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["spaces", "create", "--kind", "village", "--name", "Atlantis", "--place", "Atlantis"]
+    )
+    assert result.exit_code == 1
+    assert "Error: We do not know Atlantis." in result.output, result.output
+    result = runner.invoke(
+        args=["spaces", "create", "--kind", "village", "--name", "Virklund", "--color", "#777777"]
+    )
+    assert (
+        "White text on #777777 has a contrast of only 4.47:1; WCAG AA needs at least 4.5:1." in result.output
+    )
+    result = runner.invoke(args=["spaces", "list"])
+    assert result.exit_code == 0 and "address" in result.output and "members" in result.output

@@ -84,7 +84,7 @@ def check_color(color: str) -> str:
                 "White text on %(color)s has a contrast of only %(ratio)s:1; WCAG AA needs at least 4.5:1. "
                 "Choose a darker shade, for example %(suggestion)s.",
                 color=color,
-                ratio=format_decimal(ratio, format="0.0"),
+                ratio=format_decimal(theme.shown_ratio(ratio), format="0.00"),
                 suggestion=theme.darker_shade(color),
             ),
             field="primary_color",

@@ -283,6 +283,12 @@ def invitation(token: str):
     return render_template("spaces/invitation.html", invitation=found, form=form, token=token)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; the SVG in base.html is the modern one."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=7 * 24 * 3600)
+
+
 @bp.get("/media/<path:name>")
 def media(name: str):
     response = send_from_directory(current_app.config["MEDIA_FOLDER"], name, max_age=31536000)
