@@ -15,8 +15,6 @@ from typing import Any
 from flask import current_app, has_request_context, request, session
 from flask_babel import (
     force_locale,
-    format_date,
-    format_datetime,
     format_decimal,
     get_locale,
     lazy_ngettext,
@@ -26,6 +24,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
+
+# Dates and times as people read them ("tors. 10. dec. kl. 14.00"), not Babel's long or US formats.
+from community.formatting import format_date, format_datetime
 
 __all__ = [
     "_",

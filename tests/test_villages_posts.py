@@ -324,7 +324,7 @@ def test_rsvp_with_capacity_and_waiting_list(client, login, village, make_user, 
     full = client.post(
         f"/s/stilling/posts/{event.id}/rsvp", data={"status": "going"}, headers=EN, follow_redirects=True
     )
-    assert "The event is full: all 1 places are taken. Join the waiting list instead." in full.text
+    assert "The event is full: its one place is taken. Join the waiting list instead." in full.text
     assert _count(EventRsvp) == 1
     assert "Join the waiting list" in full.text
     client.post(f"/s/stilling/posts/{event.id}/rsvp", data={"status": "going", "waitlist": "1"})

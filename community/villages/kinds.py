@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from community.formatting import format_km
 from community.i18n import _
 from community.notifications.kinds import Kind, register
 
@@ -34,7 +35,12 @@ register(
 register(
     "villages.help_nearby",
     Kind(
-        lambda c: _("New help request %(km)s km from you: “%(title)s”.", km=c["km"], title=c["title"]), _post
+        lambda c: _(
+            "New help request %(distance)s from you: “%(title)s”.",
+            distance=format_km(c["km"]),
+            title=c["title"],
+        ),
+        _post,
     ),
 )
 register(

@@ -11,6 +11,7 @@ from community.accounts.models import User
 from community.db import utcnow
 from community.errors import DomainError, NotAllowed
 from community.extensions import db
+from community.formatting import format_number
 from community.i18n import _
 from community.notifications.services import notify
 from community.spaces.models import Space
@@ -26,7 +27,7 @@ def _check_body(body: str) -> str:
     if not body:
         raise DomainError(_("Write something first."), field="body")
     if len(body) > MAX_COMMENT:
-        raise DomainError(_("Write at most %(n)s characters.", n="10.000"), field="body")
+        raise DomainError(_("Write at most %(n)s characters.", n=format_number(MAX_COMMENT)), field="body")
     refuse_cpr(body, field="body")
     return body
 

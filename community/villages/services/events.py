@@ -11,7 +11,7 @@ from community.accounts.models import User
 from community.db import utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
-from community.i18n import _
+from community.i18n import _, ngettext
 from community.notifications.services import notify
 from community.spaces.models import Space
 from community.villages import permissions
@@ -72,9 +72,10 @@ def rsvp(post: Post, space: Space, *, by: User, status: Rsvp, waitlist: bool = F
     if status == Rsvp.GOING and not had_place and now.is_full:
         if not waitlist:
             raise Conflict(
-                _(
-                    "The event is full: all %(n)s places are taken. Join the waiting list instead.",
-                    n=post.capacity,
+                ngettext(
+                    "The event is full: its one place is taken. Join the waiting list instead.",
+                    "The event is full: all %(num)s places are taken. Join the waiting list instead.",
+                    post.capacity or 0,
                 ),
                 field="status",
             )

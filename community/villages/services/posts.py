@@ -15,6 +15,7 @@ from community.accounts.models import User
 from community.db import utcnow
 from community.errors import DomainError, NotAllowed
 from community.extensions import db
+from community.formatting import format_number
 from community.geo import Place
 from community.i18n import _
 from community.media import save_image_sizes
@@ -92,9 +93,7 @@ def _check(space: Space, data: PostInput, *, by: User, post: Post | None = None)
     if not data.title.strip():
         raise DomainError(_("Give the post a title."), field="title")
     if len(data.body) > MAX_BODY:
-        raise DomainError(
-            _("Write at most %(n)s characters.", n=f"{MAX_BODY:,}".replace(",", ".")), field="body"
-        )
+        raise DomainError(_("Write at most %(n)s characters.", n=format_number(MAX_BODY)), field="body")
     refuse_cpr(data.title, field="title")
     refuse_cpr(data.body, field="body")
     if data.kind in HELP_KINDS and data.help_category is None:
