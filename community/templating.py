@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, g, request, session
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
@@ -40,6 +40,20 @@ def _unread() -> int:
     return unread_count(current_user)
 
 
+def _text_size() -> str:
+    """The person's text size: their account's choice, else this session's, else normal."""
+    from community.accounts.models import TEXT_SIZES
+
+    chosen = None
+    try:
+        if current_user.is_authenticated:
+            chosen = current_user.text_size
+    except SQLAlchemyError:
+        pass
+    chosen = chosen or session.get("text_size")
+    return chosen if chosen in TEXT_SIZES else "normal"
+
+
 def init_app(app: Flask) -> None:
     from community.spaces import components
     from community.spaces import permissions as space_permissions
@@ -67,6 +81,7 @@ def init_app(app: Flask) -> None:
         except SQLAlchemyError:  # the database is away: the page that says so must still render
             space, theme, unread, bare = None, theme_for(None), 0, True
         return {
+            "text_size": _text_size(),
             "space_theme": theme,
             "unread_count": unread,
             "db_unavailable": bare,
