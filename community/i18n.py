@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 import functools
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app, has_request_context, request, session
@@ -25,8 +25,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-# Dates and times as people read them ("tors. 10. dec. kl. 14.00"), not Babel's long or US formats.
-from community.formatting import format_date, format_datetime
+from community import formatting
 
 __all__ = [
     "_",
@@ -84,6 +83,20 @@ def in_command_line_language(callback: Callable[..., Any]) -> Callable[..., Any]
             _on_command_line.reset(token)
 
     return run
+
+
+def format_datetime(value: datetime | None, _style: str | None = None) -> str:
+    """A moment in a sentence made in Python ("tors. 10. dec. kl. 14.00"): a flash message, a notification,
+    a message stored in a thread. Never "tomorrow": such text may be read on another day. Pages use the
+    template filters, which may say "i dag"."""
+    with formatting.absolute_dates():
+        return formatting.format_datetime(value)
+
+
+def format_date(value: date | datetime | None, _style: str | None = None) -> str:
+    """A day in a sentence made in Python ("tors. 10. dec."), never "today"; see ``format_datetime``."""
+    with formatting.absolute_dates():
+        return formatting.format_date(value)
 
 
 def current_language() -> str:

@@ -99,6 +99,17 @@ def test_spans_durations_and_numbers(app, clock):
         assert _in("da", formatting.format_number, 2.345, 2) == "2,35"
 
 
+def test_sentences_made_in_python_never_say_tomorrow(app, clock):
+    """Flash messages, notification sentences and messages stored in a thread may be read on another day."""
+    from community import i18n
+
+    with app.test_request_context():
+        assert (
+            _in("da", i18n.format_datetime, datetime(2026, 12, 9, 7, 0), "short") == "ons. 9. dec. kl. 8.00"
+        )
+        assert _in("en", i18n.format_date, datetime(2026, 12, 8, 7, 0)) == "Tue 8 Dec"
+
+
 def test_an_email_never_says_tomorrow(app, clock):
     with app.test_request_context(), formatting.absolute_dates():
         assert _in("da", formatting.format_datetime, datetime(2026, 12, 9, 7, 0)) == "ons. 9. dec. kl. 8.00"
