@@ -160,8 +160,8 @@ def reflow_problems(page: Any, where: str) -> list[str]:
         return []
     offenders = "\n".join(f"      {line}" for line in found["offenders"])
     return [
-        f"reflow on {where}: {found['width']} px wide at {REFLOW_WIDTH} px (patterns for tables and long words"
-        f" at the top of community/static/css/faelled.css), sticking out:\n{offenders}"
+        f"reflow on {where}: {found['width']} px wide at {REFLOW_WIDTH} px (patterns for tables and long"
+        f" words at the top of community/static/css/faelled.css), sticking out:\n{offenders}"
     ]
 
 
