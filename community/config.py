@@ -38,6 +38,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "NEW_ACCOUNT_DAYS": ("NEW_ACCOUNT_DAYS", int),
     "NEW_ACCOUNT_LIMIT": ("NEW_ACCOUNT_LIMIT", str),
     "MODERATION_CACHE_SECONDS": ("MODERATION_CACHE_SECONDS", float),
+    "CITIZEN_REACH_KM": ("CITIZEN_REACH_KM", float),
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -55,6 +56,9 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     "MUNICIPALITY": None,  # slug of the installation's default municipality (see tenancy)
     "HSTS": None,  # None: on in production (community/headers.py)
+    # A home this close to the municipality's centre counts as inside it (homes are points; we know no
+    # borders): its citizens may find members-only spaces that take requests and ask to join.
+    "CITIZEN_REACH_KM": 30.0,
     "HUEY_IMMEDIATE": False,
     "BABEL_DEFAULT_LOCALE": "da",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",

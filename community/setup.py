@@ -198,6 +198,19 @@ def configure_proxy(app: Flask) -> None:
 
 
 def configure_cli(app: Flask) -> None:
+    """The demo commands, and every command (the blueprints' too) speaking English to the operator."""
+    import click
+
     from community.demo import demo_cli
+    from community.i18n import in_command_line_language
 
     app.cli.add_command(demo_cli)
+
+    def english(command: click.Command) -> None:
+        if command.callback is not None and not getattr(command, "_in_english", False):
+            command.callback = in_command_line_language(command.callback)
+            command._in_english = True  # type: ignore[attr-defined]
+        for sub in getattr(command, "commands", {}).values():
+            english(sub)
+
+    english(app.cli)

@@ -780,6 +780,7 @@ FORMS: dict[str, FormSpec] = {
         plausible={"current_password": [PASSWORD], "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     ),
     "accounts.language": FormSpec(account_forms.LanguageForm, lambda w: w.member),
+    "accounts.text_size": FormSpec(account_forms.TextSizeForm, lambda w: w.member),
     "spaces.join": FormSpec(
         space_forms.JoinForm, lambda w: w.outsider, lambda w: {"space_slug": w.club.slug}
     ),

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from community.extensions import db
 from community.geo import distance_km
 from community.spaces.models import Municipality, Space
-from community.spaces.permissions import can_view_space
+from community.spaces.permissions import can_find_space, can_view_space
 
 T = TypeVar("T")
 _HOSTS: dict[str, Any] = {"loaded": 0.0, "map": {}}
@@ -114,11 +114,20 @@ def space_host_url(url: str) -> str:
     return url
 
 
-def load_space(slug: str) -> Space:
+#: What a members-only space that takes requests shows to a citizen who may find it but not see inside:
+#: its door (the front page without content, asking to join, withdrawing the request). Nothing else.
+DOOR_ENDPOINTS = frozenset({"spaces.front", "spaces.join", "spaces.leave"})
+
+
+def load_space(slug: str, endpoint: str | None = None) -> Space:
     space = db.session.scalar(sa.select(Space).where(Space.slug == slug))
-    if space is None or not can_view_space(current_user, space):
-        abort(404)  # members-only spaces are not there for outsiders
-    return space
+    if space is None:
+        abort(404)
+    if can_view_space(current_user, space):
+        return space
+    if endpoint in DOOR_ENDPOINTS and can_find_space(current_user, space):
+        return space
+    abort(404)  # members-only spaces are not there for outsiders
 
 
 def default_municipality() -> Municipality | None:
@@ -178,9 +187,9 @@ def init_app(app: Flask) -> None:
     app.wsgi_app = SpaceHosts(app, app.wsgi_app)  # type: ignore[method-assign]
 
     @app.url_value_preprocessor
-    def _pull_space(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    def _pull_space(endpoint: str | None, values: dict[str, Any] | None) -> None:
         if values and "space_slug" in values:
-            g.space = load_space(values.pop("space_slug"))
+            g.space = load_space(values.pop("space_slug"), endpoint)
 
     @app.url_defaults
     def _add_space(endpoint: str, values: dict[str, Any]) -> None:
