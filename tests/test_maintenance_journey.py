@@ -29,7 +29,7 @@ from community.maintenance.models import (
     Visit,
     VisitStatus,
 )
-from community.maintenance.services import facilities, plans
+from community.maintenance.services import crew, facilities, plans
 from community.notifications.models import Notification
 
 EN = {"Accept-Language": "en"}
@@ -70,6 +70,7 @@ def build_pitches(municipality, make_space, make_user, member):
     member(club, people.lars, "admin")
     member(other, people.ole, "admin")
     member(network, people.peter, "admin")
+    crew.grant(network, people.peter, by=None)  # the contractor role: Peter acts for the network
     pitch1 = facilities.create_facility(
         municipality,
         facilities.FacilityInput(

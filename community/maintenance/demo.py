@@ -13,7 +13,7 @@ from community.db import utcnow
 from community.extensions import db
 from community.i18n import to_local, to_utc
 from community.maintenance.models import FacilityKind, FaultCategory, FixtureKind, TaskType, VisitStatus
-from community.maintenance.services import facilities, faults, fixtures, plans, requests
+from community.maintenance.services import crew, facilities, faults, fixtures, plans, requests
 from community.spaces.models import Municipality, Space
 
 
@@ -32,6 +32,8 @@ def seed_maintenance(municipality: Municipality, *, users: dict[str, User], spac
     lars, peter = users["klub@example.org"], users["entreprenor@example.org"]
     jens = users["borger@example.org"]
     stilling = geo.resolve("Stilling")
+    # Peter acts for the network; Lars (the club) and Mette (the municipality) only read along.
+    crew.grant(network, peter, by=None)
 
     pitch1 = facilities.create_facility(
         municipality,

@@ -29,9 +29,9 @@ from community.maintenance.models import (
     FaultUpdate,
 )
 from community.maintenance.services.common import municipality_staff, tell
+from community.maintenance.services.crew import contractor_people
 from community.media import save_image_sizes
 from community.spaces.models import Municipality
-from community.spaces.services import space_admins
 from community.text import refuse_cpr, render_markdown
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -165,7 +165,7 @@ def report_fault(municipality: Municipality, data: FaultInput, *, by: User) -> F
     db.session.flush()
     follow(report, by)
     handlers = (
-        space_admins(report.routed_to)
+        contractor_people(report.routed_to)
         if report.routed_to is not None
         else municipality_staff(municipality.id)
     )

@@ -96,8 +96,8 @@ def add_fixture(club: Space, data: FixtureInput, *, by: User) -> Fixture:
 
 
 def delete_fixture(fixture: Fixture, club: Space, *, by: User) -> None:
-    if not permissions.can_manage_club(by, club):
-        raise NotAllowed(_("Only the club's members change its calendar."))
+    if not permissions.can_edit_fixtures(by, club):
+        raise NotAllowed(_("Only the club's admins change its fixtures."))
     db.session.delete(fixture)
     db.session.flush()
 

@@ -56,7 +56,7 @@ def _in_season(agreement: Agreement, moment: datetime) -> bool:
 def create_plan(contractor: Space, data: PlanInput, *, by: User) -> tuple[MaintenancePlan, list[Visit]]:
     """Saves the plan and generates its visits (within the agreement's season, a year ahead at most)."""
     if not permissions.can_act_for_contractor(by, contractor):
-        raise NotAllowed(_("Only the contractor's members plan its work."))
+        raise NotAllowed(_("Only the contractor's crew plans its work."))
     if data.agreement.contractor_space_id != contractor.id:
         raise NotAllowed(
             _("This agreement is not %(contractor)s's.", contractor=contractor.title), field="agreement"
@@ -123,7 +123,7 @@ def _linked_request(visit: Visit) -> ChangeRequest | None:
 def mark_done(visit: Visit, *, by: User, note: str = "", photo: FileStorage | None = None) -> Visit:
     """The crew marks the visit done; a request it answers is done too, and the club is told."""
     if not permissions.can_work_visit(by, visit):
-        raise NotAllowed(_("Only the contractor's members mark its visits."))
+        raise NotAllowed(_("Only the contractor's crew marks its visits."))
     if visit.status == VisitStatus.DONE:
         raise Conflict(_("This visit is already marked done."))
     refuse_cpr(note, field="note")
@@ -152,7 +152,7 @@ def mark_done(visit: Visit, *, by: User, note: str = "", photo: FileStorage | No
 
 def mark_skipped(visit: Visit, *, by: User, reason: str) -> Visit:
     if not permissions.can_work_visit(by, visit):
-        raise NotAllowed(_("Only the contractor's members mark its visits."))
+        raise NotAllowed(_("Only the contractor's crew marks its visits."))
     if not reason.strip():
         raise DomainError(_("Say why the visit was skipped, for example: too wet to mow."), field="reason")
     refuse_cpr(reason, field="reason")
@@ -167,7 +167,7 @@ def mark_skipped(visit: Visit, *, by: User, reason: str) -> Visit:
 def move_visit(visit: Visit, *, to: datetime, by: User) -> tuple[Visit, list[conflicts.Clash]]:
     """Moves a planned visit; returns the conflicts at its new time (flagged to both sides)."""
     if not permissions.can_work_visit(by, visit):
-        raise NotAllowed(_("Only the contractor's members move its visits."))
+        raise NotAllowed(_("Only the contractor's crew moves its visits."))
     if visit.status != VisitStatus.PLANNED:
         raise Conflict(_("Only a planned visit can be moved."))
     length = visit.ends_at - visit.planned_at

@@ -30,6 +30,7 @@ from community.maintenance.models import (
 )
 from community.maintenance.services import conflicts
 from community.maintenance.services.common import iso, tell
+from community.maintenance.services.crew import contractor_people
 from community.maintenance.services.facilities import agreement_for
 from community.maintenance.services.plans import add_visit
 from community.spaces.models import Space
@@ -67,7 +68,7 @@ def _context(request: ChangeRequest) -> dict:
 
 
 def create_request(club: Space, data: RequestInput, *, by: User) -> ChangeRequest:
-    if not permissions.can_book(by, club, data.facility):
+    if not permissions.can_ask(by, club, data.facility):
         raise NotAllowed(
             _("%(club)s does not use %(facility)s.", club=club.title, facility=data.facility.name)
         )
@@ -103,7 +104,7 @@ def create_request(club: Space, data: RequestInput, *, by: User) -> ChangeReques
     db.session.add(request)
     db.session.flush()
     tell(
-        space_admins(agreement.contractor),
+        contractor_people(agreement.contractor),
         "maintenance.request_new",
         skip=by,
         when=iso(data.wanted_before),
@@ -250,7 +251,7 @@ def accept_proposal(request: ChangeRequest, *, by: User) -> ChangeRequest:
     )
     db.session.flush()
     tell(
-        space_admins(request.contractor),
+        contractor_people(request.contractor),
         "maintenance.request_answered",
         skip=by,
         status=request.status.value,
@@ -269,7 +270,7 @@ def add_message(request: ChangeRequest, *, body: str, by: User) -> RequestMessag
     db.session.add(message)
     request.updated_at = utcnow()
     db.session.flush()
-    people = space_admins(request.contractor) + _club_side(request)
+    people = contractor_people(request.contractor) + _club_side(request)
     tell(people, "maintenance.request_message", skip=by, name=by.display_name, **_context(request))
     return message
 

@@ -84,7 +84,8 @@ def club_calendar():
         clashes=clashes,
         requests=request_service.requests_of_club(space()),
         fixture_list=fixtures.fixtures_of_club(space()),
-        can_manage=permissions.can_manage_club(current_user, space()),
+        can_edit=permissions.can_edit_fixtures(current_user, space()),
+        can_ask=permissions.can_manage_club(current_user, space()),
         feed=calendars.active_token(current_user, FeedScope.CLUB, space().id),
         action_form=FlaskForm(),
     )
@@ -94,7 +95,7 @@ def club_calendar():
 @login_required
 def fixture_new():
     _club_only()
-    require(permissions.can_manage_club(current_user, space()))
+    require(permissions.can_edit_fixtures(current_user, space()))
     form = FixtureForm()
     form.facility_id.choices = _facility_choices()
     if request.method == "GET" and request.args.get("kind") in FixtureKind._value2member_map_:
@@ -140,7 +141,7 @@ def fixture_new():
 def fixture_delete(fixture_id: int):
     _club_only()
     fixture = get_in_space_or_404(Fixture, fixture_id, space())
-    require(permissions.can_manage_club(current_user, space()))
+    require(permissions.can_edit_fixtures(current_user, space()))
     if not FlaskForm().validate_on_submit():
         abort(400)
     fixtures.delete_fixture(fixture, space(), by=current_user)
@@ -153,7 +154,7 @@ def fixture_delete(fixture_id: int):
 @login_required
 def calendar_import():
     _club_only()
-    require(permissions.can_manage_club(current_user, space()))
+    require(permissions.can_edit_fixtures(current_user, space()))
     form = ImportForm()
     form.facility_id.choices = _facility_choices()
     if form.validate_on_submit():
@@ -213,13 +214,13 @@ def request_new():
         if (wanted := request.args.get("facility")) is not None:
             facility = _facility_from(wanted)
             # Asking about a facility the club does not use is refused, not silently changed.
-            require(facility is not None and permissions.can_book(current_user, space(), facility))
+            require(facility is not None and permissions.can_ask(current_user, space(), facility))
             form.facility_id.data = str(facility.id)
         if request.args.get("task") in TaskType._value2member_map_:
             form.task.data = request.args["task"]
     if form.validate_on_submit():
         facility = _facility_from(form.facility_id.data)
-        require(facility is not None and permissions.can_book(current_user, space(), facility))
+        require(facility is not None and permissions.can_ask(current_user, space(), facility))
         try:
             made = request_service.create_request(
                 space(),

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from community.db import utcnow
 from community.errors import DomainError
@@ -12,11 +13,13 @@ from community.i18n import _, format_datetime, to_utc
 from community.maintenance import bp, permissions
 from community.maintenance.forms import DoneForm, MoveForm, PlanForm, SkipForm
 from community.maintenance.models import Agreement, FeedScope, Visit
-from community.maintenance.services import calendars, conflicts, faults, plans
+from community.maintenance.services import calendars, conflicts, crew, faults, plans
 from community.maintenance.services import facilities as facility_service
 from community.maintenance.services import requests as request_service
 from community.maintenance.views.common import attach_error, local, space
 from community.permissions import require
+from community.spaces.models import Membership
+from community.spaces.services import members
 from community.spaces.tenancy import get_in_space_or_404
 
 DAYS_SHOWN = 14
@@ -48,6 +51,7 @@ def plan():
         overdue=plans.overdue_visits(contractor=space()),
         reports=faults.routed_to(space().id),
         can_act=permissions.can_act_for_contractor(current_user, space()),
+        can_manage_crew=permissions.can_manage_crew(current_user, space()),
         feed=calendars.active_token(current_user, FeedScope.CONTRACTOR, space().id),
         move_form=MoveForm(formdata=None),
         local=local,
@@ -202,3 +206,59 @@ def visit_move(visit_id: int):
                 flash(_("It still collides: %(what)s", what=clashes[0].describe()), "error")
             return redirect(url_for("maintenance.plan"))
     return _visit_page(found, move_form=form, status=400)
+
+
+# --- the crew: who acts for the contractor ---------------------------------------------------------
+
+
+@bp.get("/s/<space_slug>/plan/crew")
+@login_required
+def crew_page():
+    """The network's members, and which of them act for the contractor (plan, mark visits, answer
+    requests); the others read along."""
+    _contractor_only()
+    require(permissions.can_manage_crew(current_user, space()))
+    crew_ids = crew.crew_user_ids(space())
+    return render_template(
+        "maintenance/crew.html",
+        space=space(),
+        memberships=members(space()),
+        crew_ids=crew_ids,
+        action_form=FlaskForm(),
+    )
+
+
+def _crew_change(membership_id: int, grant: bool):
+    _contractor_only()
+    require(permissions.can_manage_crew(current_user, space()))
+    membership = get_in_space_or_404(Membership, membership_id, space())
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    name = membership.user.display_name
+    try:
+        if grant:
+            crew.grant(space(), membership.user, by=current_user)
+        else:
+            crew.revoke(space(), membership.user, by=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        if grant:
+            flash(_("%(name)s now acts for %(contractor)s.", name=name, contractor=space().title), "success")
+        else:
+            flash(_("%(name)s now reads along only.", name=name), "success")
+    return redirect(url_for("maintenance.crew_page"))
+
+
+@bp.post("/s/<space_slug>/plan/crew/<int:membership_id>/grant")
+@login_required
+def crew_grant(membership_id: int):
+    return _crew_change(membership_id, True)
+
+
+@bp.post("/s/<space_slug>/plan/crew/<int:membership_id>/revoke")
+@login_required
+def crew_revoke(membership_id: int):
+    return _crew_change(membership_id, False)
