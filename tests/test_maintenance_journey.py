@@ -138,7 +138,7 @@ def test_done_when_club_contractor_citizen_and_municipality(client, login, pitch
             "kind": "match",
             "starts_at": form_time(p.saturday),
             "ends_at": form_time(p.saturday + timedelta(hours=2)),
-            "rrule": "",
+            "repeat": "once",
         },
         headers=EN,
         follow_redirects=True,
@@ -153,8 +153,8 @@ def test_done_when_club_contractor_citizen_and_municipality(client, login, pitch
         data={
             "facility_id": p.pitch1.id,
             "task": "mowing",
-            "fixture_id": match.id,
-            "wanted_before": form_time(p.saturday),
+            "occurrence": f"{match.id}@{match.starts_at:%Y%m%dT%H%M}",
+            "wanted_before": "",
             "message": "Vi spiller kl. 10. Kan I slå fredag formiddag?",
         },
         headers=EN,
@@ -163,6 +163,8 @@ def test_done_when_club_contractor_citizen_and_municipality(client, login, pitch
     assert "Your request is sent to Grønne Områder." in response.text
     request = db.session.scalar(sa.select(ChangeRequest))
     assert request.status == RequestStatus.PENDING
+    # The chosen booking sets the time it must be done by.
+    assert request.fixture_id == match.id and request.wanted_before == request.occurrence_at == p.saturday
     told = db.session.scalars(sa.select(Notification.kind).where(Notification.user_id == p.peter.id)).all()
     assert "maintenance.request_new" in told and "maintenance.clash" in told
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
+    DateField,
     DateTimeLocalField,
     HiddenField,
     IntegerField,
@@ -23,16 +25,14 @@ from community.maintenance.models import (
     TASK_LABELS,
 )
 from community.maintenance.services.recurrence import within_years
+from community.maintenance.services.repeat import FREQUENCY_LABELS, Frequency, day_names
 
 WHEN = "%Y-%m-%dT%H:%M"
 IMAGE_ACCEPT = {"accept": "image/png,image/jpeg,image/gif,image/webp"}
 TASK_CHOICES = [(t.value, label) for t, label in TASK_LABELS.items()]
 FIXTURE_CHOICES = [(k.value, label) for k, label in FIXTURE_LABELS.items()]
 CATEGORY_CHOICES = [(c.value, label) for c, label in FAULT_CATEGORY_LABELS.items()]
-RULE_HELP = _l(
-    "Leave empty for a one-off. Repeating: a calendar rule, for example FREQ=WEEKLY;BYDAY=TU,TH for every "
-    "Tuesday and Thursday, with ;UNTIL=20261031T000000Z to end it."
-)
+REPEAT_CHOICES = [(f.value, label) for f, label in FREQUENCY_LABELS.items() if f != Frequency.CUSTOM]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -62,6 +62,16 @@ class WhenField(DateTimeLocalField):
 
 def _when(label) -> WhenField:
     return WhenField(label, validators=[Required()], format=WHEN)
+
+
+class DayField(DateField):
+    """A Danish date (no time); outside ``recurrence.YEARS`` it is not a date we can use."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not within_years(self.data):
+            self.data = None
+            raise ValueError(self.gettext("Not a valid date value."))
 
 
 class FacilityForm(Form):
@@ -163,12 +173,33 @@ class FixtureForm(Form):
     kind = SelectField(_l("Kind"), choices=choices(FIXTURE_CHOICES))
     starts_at = _when(_l("Starts"))
     ends_at = _when(_l("Ends"))
-    rrule = StringField(
-        _l("Repeats (optional)"),
-        filters=[strip],
-        validators=[Optional(), length(max=500), NoControlCharacters()],
-        description=RULE_HELP,
+    repeat = SelectField(_l("Repeats"), choices=choices(REPEAT_CHOICES), validate_choice=False)
+    weekdays = MultiCheckboxField(
+        _l("On these days"),
+        choices=[],
+        validate_choice=False,
+        description=_l(
+            "Every week or every other week: tick the days. Every month: none for the same date "
+            "each month, or the weekday for, say, the first Saturday of each month."
+        ),
     )
+    until = DayField(
+        _l("Last date (optional)"),
+        validators=[Optional()],
+        description=_l("Empty: it goes on until you change it."),
+    )
+    skip_holidays = BooleanField(_l("Not on Danish public holidays"))
+    skipped_dates = TextAreaField(
+        _l("Not on these dates (optional)"),
+        validators=[Optional(), length(max=2000), NoNul()],
+        description=_l("For example the autumn holiday: 17-10-2026, 24-10-2026. Separate dates with commas."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weekdays.choices = choices([(str(i), name) for i, name in day_names().items()])
+        if self.repeat.data not in {f.value for f in Frequency}:
+            self.repeat.data = Frequency.ONCE.value
 
 
 class ImportForm(Form):
@@ -189,8 +220,18 @@ class ImportForm(Form):
 class RequestForm(Form):
     facility_id = SelectField(_l("Facility"), choices=[], validate_choice=False)
     task = SelectField(_l("What should be done"), choices=choices(TASK_CHOICES))
-    fixture_id = SelectField(_l("For which booking (optional)"), choices=[], validate_choice=False)
-    wanted_before = _when(_l("Done before"))
+    occurrence = SelectField(
+        _l("For which booking (optional)"),
+        choices=[],
+        validate_choice=False,
+        description=_l("Each time of a repeating fixture is listed on its own."),
+    )
+    wanted_before = WhenField(
+        _l("Done before"),
+        validators=[Optional()],
+        format=WHEN,
+        description=_l("Empty: before the booking you chose starts."),
+    )
     message = TextAreaField(
         _l("Message"),
         validators=[Optional(), length(max=5000), NoNul()],

@@ -32,6 +32,7 @@ from community.maintenance.services import conflicts
 from community.maintenance.services.common import iso, tell
 from community.maintenance.services.crew import contractor_people
 from community.maintenance.services.facilities import agreement_for
+from community.maintenance.services.fixtures import occurrence_of
 from community.maintenance.services.plans import add_visit
 from community.spaces.models import Space
 from community.spaces.services import space_admins
@@ -45,9 +46,11 @@ NEAR = timedelta(days=3)
 class RequestInput:
     facility: Facility
     task: TaskType
-    wanted_before: datetime  # naive UTC
+    wanted_before: datetime | None  # naive UTC; None: before the chosen occurrence starts
     message: str = ""
     fixture_id: int | None = None
+    #: The one occurrence of a recurring fixture the request is about (its start, naive UTC).
+    occurrence_at: datetime | None = None
 
 
 def _club_side(request: ChangeRequest) -> list[User]:
@@ -82,22 +85,46 @@ def create_request(club: Space, data: RequestInput, *, by: User) -> ChangeReques
             ),
             field="task",
         )
-    if data.wanted_before <= utcnow():
-        raise DomainError(_("Choose a time in the future."), field="wanted_before")
-    refuse_cpr(data.message, field="message")
-    fixture_id = None
+    fixture_id = occurrence_at = None
+    wanted_before = data.wanted_before
     if data.fixture_id:
         fixture = db.session.get(Fixture, data.fixture_id)
         if fixture is not None and fixture.space_id == club.id:
             fixture_id = fixture.id
+            if data.occurrence_at is not None:
+                booking = occurrence_of(club, fixture.id, data.occurrence_at)
+                if booking is None:
+                    raise DomainError(
+                        _(
+                            "“%(title)s” does not take place then. Choose one of the listed times.",
+                            title=fixture.title,
+                        ),
+                        field="occurrence",
+                    )
+                if booking.facility_id != data.facility.id:
+                    raise DomainError(
+                        _(
+                            "“%(title)s” is on another facility. Choose that facility, or another booking.",
+                            title=fixture.title,
+                        ),
+                        field="facility_id",
+                    )
+                occurrence_at = booking.starts_at
+                wanted_before = wanted_before or booking.starts_at
+    if wanted_before is None:
+        raise DomainError(_("Say when it must be done by, or choose a booking."), field="wanted_before")
+    if wanted_before <= utcnow():
+        raise DomainError(_("Choose a time in the future."), field="wanted_before")
+    refuse_cpr(data.message, field="message")
     request = ChangeRequest(
         space_id=club.id,
         facility_id=data.facility.id,
         agreement_id=agreement.id,
         contractor_space_id=agreement.contractor_space_id,
         fixture_id=fixture_id,
+        occurrence_at=occurrence_at,
         task=data.task,
-        wanted_before=data.wanted_before,
+        wanted_before=wanted_before,
         message=data.message.strip(),
         created_by_id=by.id,
     )
@@ -107,7 +134,7 @@ def create_request(club: Space, data: RequestInput, *, by: User) -> ChangeReques
         contractor_people(agreement.contractor),
         "maintenance.request_new",
         skip=by,
-        when=iso(data.wanted_before),
+        when=iso(wanted_before),
         **_context(request),
     )
     return request
