@@ -258,7 +258,7 @@ def test_each_occurrence_can_be_asked_about_on_its_own(client, login, pitches):
     assert "Your request is sent to Grønne Områder." in response.text
     request = db.session.scalar(sa.select(ChangeRequest))
     assert request.fixture_id == training.id and request.occurrence_at == third == request.wanted_before
-    assert f"for “Træning U10” on" in unescape(response.text)
+    assert "for “Træning U10” on" in unescape(response.text)
     # A time the fixture does not take place is refused, not quietly stored.
     skipped = start + timedelta(weeks=1)
     response = client.post(
