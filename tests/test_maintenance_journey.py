@@ -192,7 +192,22 @@ def test_done_when_club_contractor_citizen_and_municipality(client, login, pitch
     db.session.refresh(request)
     assert request.status == RequestStatus.PROPOSED
     visit = db.session.get(Visit, request.visit_id)
-    assert to_local(visit.planned_at).strftime(WHEN) == proposed
+    assert visit.planned_at == p.friday_evening  # nothing moves before the club agrees
+    # ... the club agrees, and Friday evening's visit moves to the morning in the same step ...
+    login(p.lars)
+    response = client.post(f"/maintenance/requests/{request.id}/agree", headers=EN, follow_redirects=True)
+    assert "You accepted the proposed time. The contractor's visit is moved there." in unescape(response.text)
+    db.session.refresh(visit)
+    assert to_local(visit.planned_at).strftime(WHEN) == proposed and visit.status == VisitStatus.PLANNED
+    planned_that_day = db.session.scalars(
+        sa.select(Visit).where(
+            Visit.agreement_id == p.mowing1.id,
+            Visit.status == VisitStatus.PLANNED,
+            Visit.planned_at.between(p.saturday - timedelta(days=2), p.saturday),
+        )
+    ).all()
+    assert planned_that_day == [visit]  # not left planned beside it
+    login(p.peter)
     plan = client.get("/s/groenne-omraader/plan/", headers=EN).text
     assert "It falls in the 18 hours before kick-off" not in plan  # resolved; line marking still wanted
     assert "has no line marking planned in the hours before it" in plan

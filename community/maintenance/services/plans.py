@@ -126,6 +126,8 @@ def mark_done(visit: Visit, *, by: User, note: str = "", photo: FileStorage | No
         raise NotAllowed(_("Only the contractor's crew marks its visits."))
     if visit.status == VisitStatus.DONE:
         raise Conflict(_("This visit is already marked done."))
+    if visit.status == VisitStatus.CANCELLED:
+        raise Conflict(_("This visit is cancelled: %(reason)s", reason=visit.reason))
     refuse_cpr(note, field="note")
     if photo is not None and photo.filename:
         visit.photo = save_image(photo, max_bytes=PHOTO_MAX_BYTES, field="photo")
@@ -153,6 +155,8 @@ def mark_done(visit: Visit, *, by: User, note: str = "", photo: FileStorage | No
 def mark_skipped(visit: Visit, *, by: User, reason: str) -> Visit:
     if not permissions.can_work_visit(by, visit):
         raise NotAllowed(_("Only the contractor's crew marks its visits."))
+    if visit.status == VisitStatus.CANCELLED:
+        raise Conflict(_("This visit is cancelled: %(reason)s", reason=visit.reason))
     if not reason.strip():
         raise DomainError(_("Say why the visit was skipped, for example: too wet to mow."), field="reason")
     refuse_cpr(reason, field="reason")
