@@ -418,6 +418,8 @@ RULES = [
     "DTSTART:20310101T000000\nRRULE:FREQ=DAILY",
 ]
 TIMES = {"starts_at": MOMENTS, "ends_at": [*MOMENTS, *WHEN["ends_at"]], "rrule": RULES}
+#: an agreement's service level: how often, and the tallest the grass may grow
+TERMS = {"interval_days": ["7", "14", "5", "", "x"], "max_height_mm": ["60", "20", "0", "1001"]}
 #: the fixture form's repetition: how often, on which days, to which date, and which dates not
 REPEATS = {
     "repeat": ["once", "weekly", "biweekly", "monthly", "custom", "hourly"],
@@ -657,8 +659,20 @@ FORMS: dict[str, FormSpec] = {
             "height_mm": ["30", "0", "501"],
             "quiet_hours_before": ["2", "0", "73"],
             "wanted_within_hours": ["48", "0", "169"],
+            **TERMS,
         },
         scene=lambda w: {"contractor": [str(w.contractor.id), str(w.club.id), str(w.village.id)]},
+    ),
+    "maintenance.agreement_edit": FormSpec(
+        maintenance_forms.TermsForm,
+        staff_,
+        lambda w: {"agreement_id": w.agreement.id},
+        plausible={
+            "season_start_month": ["4", "1", "13", "0", ""],
+            "season_end_month": ["10", "12", "-1", ""],
+            "height_mm": ["30", "0", "501"],
+            **TERMS,
+        },
     ),
     "maintenance.club_link": FormSpec(
         maintenance_forms.ClubLinkForm,
@@ -725,7 +739,10 @@ FORMS: dict[str, FormSpec] = {
         scene=lambda w: {"agreement": [str(w.agreement.id), str(w.agreement.id + 1), "0"]},
     ),
     "maintenance.visit_done": FormSpec(
-        maintenance_forms.DoneForm, worker_, on_visit, plausible={"note": ["Mowed", "010203-1234"]}
+        maintenance_forms.DoneForm,
+        worker_,
+        on_visit,
+        plausible={"note": ["Mowed", "010203-1234"], "height_mm": ["50", "0", "1001", "x"]},
     ),
     "maintenance.visit_skip": FormSpec(
         maintenance_forms.SkipForm, worker_, on_visit, plausible={"reason": ["Too wet to mow", "010203-1234"]}

@@ -26,6 +26,7 @@ from community.maintenance.models import (
 )
 from community.maintenance.services.recurrence import within_years
 from community.maintenance.services.repeat import FREQUENCY_LABELS, Frequency, day_names
+from community.maintenance.services.service_level import INTERVALS
 
 WHEN = "%Y-%m-%dT%H:%M"
 IMAGE_ACCEPT = {"accept": "image/png,image/jpeg,image/gif,image/webp"}
@@ -100,29 +101,50 @@ class FacilityForm(Form):
     )
 
 
-class AgreementForm(Form):
-    contractor = SelectField(_l("Contractor"), choices=[], validate_choice=False)
-    task = SelectField(_l("Task"), choices=choices(TASK_CHOICES))
-    service_level = StringField(
-        _l("Service level"),
-        filters=[strip],
-        validators=[Optional(), length(max=300), NoControlCharacters()],
-        description=_l("For example: mow weekly April to October at 30 mm."),
+def _month_choices() -> list:
+    """The months by name, in the reader's language (built per form, when the language is known)."""
+    from community.maintenance.services.service_level import month_name
+
+    return choices([("", _l("All year")), *((str(m), month_name(m)) for m in range(1, 13))])
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "") and str(value).isdigit() else None
+
+
+class TermsForm(Form):
+    """The terms of an agreement: its season and service level, as data."""
+
+    interval_days = SelectField(
+        _l("How often"),
+        choices=choices(
+            [("", _l("No fixed frequency")), *((str(days), label) for days, label in INTERVALS.items())]
+        ),
+        coerce=_optional_int,
+        validate_choice=False,
     )
-    season_start_month = IntegerField(
-        _l("Season starts in month (optional)"),
-        validators=[Optional(), NumberRange(min=1, max=12, message=_l("A month is a number from 1 to 12."))],
+    season_start_month = SelectField(
+        _l("Season from"),
+        choices=[],
+        coerce=_optional_int,
+        validate_choice=False,
+        description=_l("For example April to October for mowing. Plans give no visits outside it."),
     )
-    season_end_month = IntegerField(
-        _l("Season ends in month (optional)"),
-        validators=[Optional(), NumberRange(min=1, max=12, message=_l("A month is a number from 1 to 12."))],
-    )
+    season_end_month = SelectField(_l("Season to"), choices=[], coerce=_optional_int, validate_choice=False)
     height_mm = IntegerField(
-        _l("Grass height in mm (optional)"),
+        _l("Cut to this grass height in mm (optional)"),
         validators=[
             Optional(),
             NumberRange(min=1, max=500, message=_l("Give a height between 1 and 500 mm.")),
         ],
+    )
+    max_height_mm = IntegerField(
+        _l("The grass never taller than this in mm (optional)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=1000, message=_l("Give a height between 1 and 1000 mm.")),
+        ],
+        description=_l("For example 60 for “under 6 cm”. The crew notes the height when they come."),
     )
     quiet_hours_before = IntegerField(
         _l("Not within this many hours before kick-off (optional)"),
@@ -130,7 +152,7 @@ class AgreementForm(Form):
             Optional(),
             NumberRange(min=0, max=72, message=_l("Give a number of hours from 0 to 72.")),
         ],
-        description=_l("Empty: 2 hours for mowing and watering, otherwise none."),
+        description=_l("Empty: 2 hours for mowing, watering and brushing, otherwise none."),
     )
     wanted_within_hours = IntegerField(
         _l("Wanted within this many hours before a match (optional)"),
@@ -140,11 +162,39 @@ class AgreementForm(Form):
         ],
         description=_l("Empty: 48 hours for line marking, otherwise not asked for."),
     )
+    service_level = StringField(
+        _l("Other terms (optional)"),
+        filters=[strip],
+        validators=[Optional(), length(max=300), NoControlCharacters()],
+        description=_l("In words, for what the fields above do not cover."),
+    )
     fault_categories = MultiCheckboxField(
         _l("Fault reports this contractor handles here"),
         choices=choices(CATEGORY_CHOICES),
         validate_choice=True,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.season_start_month.choices = _month_choices()
+        self.season_end_month.choices = _month_choices()
+
+    def validate_season_start_month(self, field) -> None:
+        if field.data is not None and not 1 <= field.data <= 12:
+            raise ValidationError(_l("A month is a number from 1 to 12."))
+
+    def validate_season_end_month(self, field) -> None:
+        if field.data is not None and not 1 <= field.data <= 12:
+            raise ValidationError(_l("A month is a number from 1 to 12."))
+
+    def validate_interval_days(self, field) -> None:
+        if field.data is not None and field.data not in INTERVALS:
+            raise ValidationError(_l("Not a valid choice."))
+
+
+class AgreementForm(TermsForm):
+    contractor = SelectField(_l("Contractor"), choices=[], validate_choice=False)
+    task = SelectField(_l("Task"), choices=choices(TASK_CHOICES))
 
 
 class ClubLinkForm(Form):
@@ -278,6 +328,13 @@ class PlanForm(Form):
 
 
 class DoneForm(Form):
+    height_mm = IntegerField(
+        _l("Grass height when you came, in mm (optional)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=1000, message=_l("Give a height between 1 and 1000 mm.")),
+        ],
+    )
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), length(max=2000), NoNul()])
     photo = FileField(
         _l("Photo (optional)"),

@@ -35,6 +35,10 @@ class TaskType(enum.StrEnum):
     LEAF_CLEARING = "leaf_clearing"
     SNOW_CLEARING = "snow_clearing"
     GOAL_NET_REPAIR = "goal_net_repair"
+    #: A round to look over a playground or green area (safety, litter), all year.
+    INSPECTION = "inspection"
+    #: Brushing and levelling the infill of an artificial pitch, all year.
+    BRUSHING = "brushing"
 
 
 class FixtureKind(enum.StrEnum):
@@ -96,6 +100,8 @@ TASK_LABELS = {
     TaskType.LEAF_CLEARING: _l("Leaf clearing"),
     TaskType.SNOW_CLEARING: _l("Snow clearing"),
     TaskType.GOAL_NET_REPAIR: _l("Goal and net repairs"),
+    TaskType.INSPECTION: _l("Inspection round"),
+    TaskType.BRUSHING: _l("Brushing (artificial turf)"),
 }
 FIXTURE_LABELS = {
     FixtureKind.MATCH: _l("Match"),
@@ -133,9 +139,10 @@ FAULT_STATUS_LABELS = {
 DEFAULT_FAULT_CATEGORIES = {
     TaskType.GOAL_NET_REPAIR: [FaultCategory.GOAL_NET.value],
     TaskType.LEAF_CLEARING: [FaultCategory.LITTER.value],
+    TaskType.INSPECTION: [FaultCategory.PLAYGROUND_EQUIPMENT.value, FaultCategory.LITTER.value],
 }
 #: Hours before kick-off of a match or tournament in which a task must not be done, by default.
-DEFAULT_QUIET_HOURS = {TaskType.MOWING: 2, TaskType.WATERING: 2}
+DEFAULT_QUIET_HOURS = {TaskType.MOWING: 2, TaskType.WATERING: 2, TaskType.BRUSHING: 2}
 #: Hours before kick-off within which a task is wanted, by default.
 DEFAULT_WANTED_HOURS = {TaskType.LINE_MARKING: 48}
 OPEN_REQUEST_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED, RequestStatus.PROPOSED)
