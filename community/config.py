@@ -54,6 +54,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     "LOGIN_LIMIT_IP": "20 per minute;200 per day",
     "LOGIN_LIMIT_ACCOUNT": "5 per minute;50 per day",
+    "FAULT_REPORT_LIMIT": "10 per hour;30 per day",
     "RATELIMIT_ENABLED": True,
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 65536,

@@ -98,6 +98,7 @@ class World:
     change_request: Any = None  # club (member) asks contractor to mow pitch, not yet answered
     proposed_request: Any = None  # another, to which contractor proposed another time
     fault: Any = None  # member reported a torn net at pitch (routed to contractor) and follows it
+    follow_token: str = ""  # the private link of a report made without an account
 
 
 @pytest.fixture
@@ -271,7 +272,13 @@ def maintenance_scene(
         mt_faults.FaultInput(category=FaultCategory.GOAL_NET, description="The net is torn", facility=pitch),
         by=club_member,
     )
+    _anonymous_fault, follow_token = mt_faults.report_anonymously(
+        municipality,
+        mt_faults.FaultInput(category=FaultCategory.LIGHTING, description="The lamp is out", facility=pitch),
+        contact=mt_faults.Contact(name="Kirsten", email="kirsten@example.org"),
+    )
     return {
+        "follow_token": follow_token,
         "contractor": contractor,
         "worker": worker,
         "pitch": pitch,
@@ -752,8 +759,11 @@ FORMS: dict[str, FormSpec] = {
     ),
     "maintenance.fault_new": FormSpec(
         maintenance_forms.FaultForm,
-        outsider_,
+        anonymous,
         plausible={
+            "reporter_name": ["Kirsten", "010203-1234", ""],
+            "reporter_email": ["kirsten@example.org", "not an address", ""],
+            "reporter_phone": ["+45 86 12 34 56", "010203-1234", "call me", ""],
             "place": PLACES,
             "latitude": ["56.066", "56.1", "53.9", "90", "NaN"],
             "longitude": ["10.003", "10.0", "16.1", "-200"],
@@ -780,6 +790,7 @@ FORMS: dict[str, FormSpec] = {
             ("request_accept", worker_, on_request("change_request"), None),
             ("request_accept_proposal", member_, on_request("proposed_request"), None),
             ("fault_follow", outsider_, on_fault, None),
+            ("fault_forget", anonymous, lambda w: {"token": w.follow_token}, None),
             ("fault_unfollow", member_, on_fault, None),
             ("space_feed", member_, in_club, "_checked"),
             ("space_feed_revoke", worker_, at_contractor, "_checked"),

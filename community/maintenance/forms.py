@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, ValidationError
+from wtforms.validators import Email, NumberRange, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.forms import Form, NoControlCharacters, NumberField, Optional, Required, choices, length, strip
@@ -383,6 +383,38 @@ class FaultForm(Form):
         render_kw=IMAGE_ACCEPT,
     )
     confirmed = HiddenField()
+    # Without an account: how we may reach you, all optional and never shown publicly.
+    reporter_name = StringField(
+        _l("Your name (optional)"),
+        filters=[strip],
+        validators=[Optional(), length(max=120), NoControlCharacters()],
+        render_kw={"autocomplete": "name"},
+    )
+    reporter_email = StringField(
+        _l("Your e-mail (optional)"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            length(max=254),
+            Email(message=_l("Write an e-mail address such as name@example.dk, or leave it empty.")),
+        ],
+        description=_l("We send you the private link to follow the report, and tell you when it changes."),
+        render_kw={"autocomplete": "email", "inputmode": "email"},
+    )
+    reporter_phone = StringField(
+        _l("Your phone (optional)"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            length(max=40),
+            Regexp(
+                r"^\+?[0-9 ()-]{6,40}$",
+                message=_l("Write a phone number such as 86 12 34 56, or leave it empty."),
+            ),
+        ],
+        description=_l("Only for questions about the report from whoever fixes it."),
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
 
 
 class FaultUpdateForm(Form):

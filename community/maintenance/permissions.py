@@ -214,11 +214,18 @@ def can_work_visit(user: User | None, visit: Visit) -> bool:
 
 
 def can_report_fault(user: User | None) -> bool:
+    """Report with an account (and follow it there): a confirmed account. Anyone else reports without
+    one, through the same form."""
     return _authenticated(user) and user.is_confirmed  # type: ignore[union-attr]
 
 
 def can_follow_fault(user: User | None, report: FaultReport) -> bool:
     return can_report_fault(user)
+
+
+def can_see_reporter(user: User | None, report: FaultReport) -> bool:
+    """The contact details of a reporter without an account: only whoever handles the report."""
+    return can_handle_fault(user, report)
 
 
 def can_handle_fault(user: User | None, report: FaultReport) -> bool:

@@ -46,15 +46,34 @@ MUST_VISIT = {
         "/s/stilling/search?q=hjælp",
         "/villages/search?q=hjælp",
     ],
-    "kommune@example.org": ["/admin/", "/admin/spaces/new", "/admin/places", "/profile", "/notifications/"],
+    "kommune@example.org": [
+        "/admin/",
+        "/admin/spaces/new",
+        "/admin/places",
+        "/profile",
+        "/notifications/",
+        "/maintenance/overview",
+        "/maintenance/agreements/1/edit",
+    ],
     "borger@example.org": ["/s/stilling/posts/new", "/villages/messages/"],
     "stilling@example.org": [
         "/s/stilling/members",
         "/s/stilling/settings",
         *(f"/s/stilling/posts/new?kind={kind}" for kind in POST_KINDS),
     ],
-    "klub@example.org": ["/s/stilling-if/members", "/s/stilling-if/settings"],
-    "entreprenor@example.org": ["/s/groenne-omraader/members"],
+    "klub@example.org": [
+        "/s/stilling-if/members",
+        "/s/stilling-if/settings",
+        "/s/stilling-if/pitches/fixtures/new",
+        "/s/stilling-if/pitches/fixtures/1/edit",
+        "/s/stilling-if/pitches/requests/new",
+    ],
+    "entreprenor@example.org": [
+        "/s/groenne-omraader/members",
+        "/s/groenne-omraader/plan/today",
+        "/s/groenne-omraader/plan/compliance",
+        "/s/groenne-omraader/plan/crew",
+    ],
 }
 # GET targets that are not pages to check: files, health, and links carrying one-time tokens.
 SKIP_PREFIXES = (
