@@ -11,6 +11,7 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
+from community.db import utcnow
 from community.extensions import db
 from community.i18n import to_local
 from community.maintenance.models import (
@@ -26,6 +27,7 @@ from community.maintenance.models import (
 from community.maintenance.services import conflicts, fixtures, plans
 from community.maintenance.services import requests as request_service
 from community.notifications.models import Notification
+from tests.support import ENGINE
 from tests.test_maintenance_journey import EN, build_pitches
 
 
@@ -238,3 +240,40 @@ def test_a_proposal_whose_time_has_passed_cannot_be_agreed(client, login, pitche
     assert "The proposed time has passed." in response.text
     db.session.refresh(request)
     assert request.status == RequestStatus.PROPOSED
+
+
+@pytest.mark.skipif(ENGINE != "postgresql", reason="COMMUNITY_TEST_DATABASE_URL names no PostgreSQL database")
+def test_two_requests_at_once_record_a_conflict_notice_once(app):
+    """The once-only rule holds in the database: two requests that find the same conflict at the same
+    moment (on two connections, committing for real) insert one notice, and only one tells anyone."""
+    import threading
+
+    from community.maintenance.services.common import insert_once
+
+    key = "v0:race-test"
+    barrier = threading.Barrier(2)
+    results: list[bool] = []
+
+    def one() -> None:
+        with app.app_context():
+            barrier.wait()
+            results.append(insert_once(ClashNotice, unique=["key"], key=key, created_at=utcnow()))
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert sorted(results) == [False, True]
+        with app.app_context():
+            assert (
+                db.session.scalar(sa.select(sa.func.count(ClashNotice.id)).where(ClashNotice.key == key)) == 1
+            )
+    finally:
+        with app.app_context():
+            db.session.execute(sa.delete(ClashNotice).where(ClashNotice.key == key))
+            db.session.commit()
+            db.session.remove()

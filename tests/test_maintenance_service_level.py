@@ -289,13 +289,13 @@ def test_the_demo_shows_seasons_service_levels_and_a_today_list(client, db):
     assert "every week · in season April to October · cut to 30 mm · never taller than 60 mm" in plan
     assert "Brushing (artificial turf)" in plan and "within 48 hours before a match" in plan
     today = client.get("/s/groenne-omraader/plan/today", headers=EN).text
-    assert "Legepladsen ved Stilling Skole" in today and "Legepladsen i Hørning Centerpark" in today
+    assert "Legepladsen ved Stilling Skole" in today and "Legepladsen ved Stilling Hallen" in today
     positions = [
         today.index(name)
         for name in (
             "Legepladsen ved Stilling Skole",
             "Stilling Sø, grønt område",
-            "Legepladsen i Hørning Centerpark",
+            "Legepladsen ved Stilling Hallen",
         )
     ]
     assert len(set(positions)) == 3

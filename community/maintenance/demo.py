@@ -1,7 +1,7 @@
 """Demo data for maintenance: Stilling Stadion with two grass pitches (mowing weekly April to October,
 never over 6 cm; lines within 48 hours before a match) and an artificial pitch (brushed weekly all
-year), three playgrounds and green areas on the crew's daily inspection round (today's list, in
-route order from the depot in Skanderborg), Grønne Områder's crew (Peter; Lars and Mette read
+year), two playgrounds and a green area near Stilling on the crew's daily inspection round (today's
+list, in route order from the depot in Skanderborg), Grønne Områder's crew (Peter; Lars and Mette read
 along), Stilling IF's training and Saturday matches entered through the form (weekly, to a last
 date, not on public holidays), a pending request from the club, a conflict for the contractor to
 resolve (Friday's brushing in the quiet hours before Saturday's match), some weeks of past visits for
@@ -57,7 +57,7 @@ def seed_maintenance(municipality: Municipality, *, users: dict[str, User], spac
     club, network = spaces["stilling-if"], spaces["groenne-omraader"]
     lars, peter = users["klub@example.org"], users["entreprenor@example.org"]
     jens = users["borger@example.org"]
-    stilling, hoerning = geo.resolve("Stilling"), geo.resolve("Hørning (8362 Hørning)")
+    stilling = geo.resolve("Stilling")
     # Peter acts for the network; Lars (the club) and Mette (the municipality) only read along.
     crew.grant(network, peter, by=None)
 
@@ -87,16 +87,16 @@ def seed_maintenance(municipality: Municipality, *, users: dict[str, User], spac
     pitch2 = facility(
         "Stilling Stadion, bane 2",
         FacilityKind.GRASS_PITCH,
-        stilling.lat + 0.005,
-        stilling.lon - 0.004,
+        stilling.lat + 0.0065,
+        stilling.lon - 0.0025,
         "Træningsbanen bag klubhuset.",
         "Græs",
     )
     turf = facility(
         "Stilling Stadion, kunstgræs",
         FacilityKind.ARTIFICIAL_PITCH,
-        stilling.lat + 0.003,
-        stilling.lon - 0.002,
+        stilling.lat + 0.0015,
+        stilling.lon - 0.0005,
         "Kunstgræsbanen med lys; vinterens kampe spilles her.",
         "Kunstgræs",
     )
@@ -108,10 +108,13 @@ def seed_maintenance(municipality: Municipality, *, users: dict[str, User], spac
             stilling.lon + 0.004,
         ),
         facility(
-            "Stilling Sø, grønt område", FacilityKind.GREEN_AREA, stilling.lat - 0.012, stilling.lon + 0.015
+            "Stilling Sø, grønt område", FacilityKind.GREEN_AREA, stilling.lat - 0.010, stilling.lon + 0.012
         ),
         facility(
-            "Legepladsen i Hørning Centerpark", FacilityKind.PLAYGROUND, hoerning.lat, hoerning.lon + 0.002
+            "Legepladsen ved Stilling Hallen",
+            FacilityKind.PLAYGROUND,
+            stilling.lat + 0.012,
+            stilling.lon + 0.008,
         ),
     ]
 

@@ -45,6 +45,7 @@ MUST_VISIT = {
         "/s/stilling/",
         "/s/stilling/search?q=hjælp",
         "/villages/search?q=hjælp",
+        "/maintenance/faults/new",
     ],
     "kommune@example.org": [
         "/admin/",

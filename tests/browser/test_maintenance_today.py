@@ -65,3 +65,37 @@ def test_the_crews_today_list_on_a_phone_with_gloves(make_page: Any, live_server
     expect(main.get_by_role("status")).to_contain_text("Marked done. Thank you!")
     expect(main.locator(".today-stop h2")).to_have_count(len(route) - 1)
     expect(main.locator("section", has=plain.locator("#finished-heading"))).to_contain_text(first)
+
+
+def test_a_fault_reported_without_an_account_and_followed_by_its_link(
+    make_page: Any, live_server: Any
+) -> None:
+    """The pages of an anonymous report pass axe: the form with the contact fields, the thank-you page
+    with the private link (shown once), and the private page behind the link."""
+    page = axe_page(make_page, "en-GB", extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"})
+    problems: list[str] = []
+    page.goto("/maintenance/faults/new")
+    main = page.get_by_role("main")
+    main.get_by_role("button", name="Send the report").click()  # empty: the errors, checked too
+    expect(main.get_by_role("alert")).to_be_visible()
+    problems += axe_violations(page, "[en] /maintenance/faults/new sent empty")
+    main.get_by_label("Or a place: town or postcode").fill("Ry")
+    main.get_by_label("What is it").select_option(label="Pothole")
+    main.get_by_label("Describe it").fill("A deep pothole in the path along the lake, by the bench.")
+    main.get_by_label("Your name (optional)").fill("Kirsten")
+    main.get_by_label("Your e-mail (optional)").fill("kirsten.browser@example.org")
+    problems += axe_violations(page, "[en] /maintenance/faults/new filled in")
+    main.get_by_role("button", name=re.compile("send (the|my) report", re.I)).click()
+    again = main.get_by_role("button", name="No, send my report")
+    if again.count():
+        again.click()
+    expect(main.get_by_role("heading", level=1)).to_have_text("Thank you for the report")
+    problems += axe_violations(page, "[en] the thank-you page with the private link")
+    link = main.get_by_label("Your link").input_value()
+    (mail,) = live_server.emails_to("kirsten.browser@example.org")
+    assert live_server.link_in(mail) == link
+    page.goto(link)
+    expect(main.get_by_role("heading", level=1)).to_contain_text("Your report: Pothole")
+    expect(main).to_contain_text("kirsten.browser@example.org")
+    problems += axe_violations(page, "[en] the private page behind the link")
+    assert not problems, report(problems)

@@ -379,32 +379,20 @@ def clash_key(clash: Clash) -> str:
     return f"m{clash.facility_id}.{clash.task.value}:{other}"
 
 
-def _insert_ignoring_duplicates():
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
-
-
 def _first_notice(clash: Clash) -> bool:
     """Records that both sides were told of ``clash``; False when they already were (also when a
     concurrent request recorded it first: the key is unique)."""
     from community.maintenance.models import ClashNotice
+    from community.maintenance.services.common import insert_once
 
-    insert = _insert_ignoring_duplicates()
-    result = db.session.execute(
-        insert(ClashNotice)
-        .values(
-            key=clash_key(clash),
-            visit_id=clash.visit.id if clash.visit is not None and clash.visit.id else None,
-            fixture_id=clash.booking.fixture_id if clash.booking is not None else None,
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=["key"])
+    return insert_once(
+        ClashNotice,
+        unique=["key"],
+        key=clash_key(clash),
+        visit_id=clash.visit.id if clash.visit is not None and clash.visit.id else None,
+        fixture_id=clash.booking.fixture_id if clash.booking is not None else None,
+        created_at=utcnow(),
     )
-    return bool(result.rowcount)
 
 
 def flag(clashes: list[Clash], *, by=None) -> list[Clash]:

@@ -10,11 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from community import signals
 from community.accounts.models import User
+from community.db import utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _
 from community.maintenance import permissions
 from community.maintenance.models import ContractorCrew
+from community.maintenance.services.common import insert_once
 from community.spaces.models import Membership, MembershipStatus, Space
 from community.spaces.permissions import is_member
 from community.spaces.services import space_admins
@@ -65,18 +67,22 @@ def grant(contractor: Space, user: User, *, by: User | None) -> ContractorCrew:
                 network=contractor.title,
             )
         )
-    existing = db.session.scalar(
+    inserted = insert_once(
+        ContractorCrew,
+        unique=["space_id", "user_id"],
+        space_id=contractor.id,
+        user_id=user.id,
+        granted_by_id=by.id if by else None,
+        created_at=utcnow(),
+    )
+    permissions.forget_crew()
+    if not inserted:
+        raise Conflict(_("%(name)s already acts for the contractor.", name=user.display_name))
+    return db.session.scalars(
         sa.select(ContractorCrew).where(
             ContractorCrew.space_id == contractor.id, ContractorCrew.user_id == user.id
         )
-    )
-    if existing is not None:
-        raise Conflict(_("%(name)s already acts for the contractor.", name=user.display_name))
-    row = ContractorCrew(space_id=contractor.id, user_id=user.id, granted_by_id=by.id if by else None)
-    db.session.add(row)
-    db.session.flush()
-    permissions.forget_crew()
-    return row
+    ).one()
 
 
 def revoke(contractor: Space, user: User, *, by: User | None) -> bool:

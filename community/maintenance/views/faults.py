@@ -95,11 +95,11 @@ def _limit() -> str:
 
 
 @bp.errorhandler(429)
-def _too_many(exc):
+def _too_many(_exc):
     """A clear answer when one connection sends too many reports (spam protection)."""
     if request.endpoint == "maintenance.fault_new":
         return render_template("maintenance/fault_limited.html"), 429
-    return exc
+    return render_template("errors/error.html", code=429, bare=False), 429
 
 
 @bp.route("/maintenance/faults/new", methods=["GET", "POST"])
