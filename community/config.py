@@ -24,6 +24,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "TILE_URL": ("TILE_URL", str),
     "LOG_LEVEL": ("LOG_LEVEL", str),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", bool),
+    "FAULT_REPORT_LIMIT": ("FAULT_REPORT_LIMIT", str),
 }
 
 DEFAULTS: dict[str, Any] = {
