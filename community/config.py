@@ -39,6 +39,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "NEW_ACCOUNT_LIMIT": ("NEW_ACCOUNT_LIMIT", str),
     "MODERATION_CACHE_SECONDS": ("MODERATION_CACHE_SECONDS", float),
     "CITIZEN_REACH_KM": ("CITIZEN_REACH_KM", float),
+    "FAULT_REPORT_LIMIT": ("FAULT_REPORT_LIMIT", str),
 }
 
 DEFAULTS: dict[str, Any] = {

@@ -47,6 +47,7 @@ from community.helpdesk.services import volunteers as hd_volunteers
 from community.helpdesk.services.requests import RequestInput
 from community.maintenance import forms as maintenance_forms
 from community.maintenance.models import FacilityKind, FaultCategory, FixtureKind, TaskType
+from community.maintenance.services import crew as mt_crew
 from community.maintenance.services import facilities as mt_facilities
 from community.maintenance.services import faults as mt_faults
 from community.maintenance.services import fixtures as mt_fixtures
@@ -119,6 +120,7 @@ class World:
     proposed_site: Any = None
     idea: Any = None  # member's idea; another, by outsider
     other_idea: Any = None
+    follow_token: str = ""  # the private link of a report made without an account
 
 
 @pytest.fixture
@@ -192,7 +194,7 @@ def world(db, municipality, make_user, make_space, member) -> World:
     )
     hd_matches.accept(matched_request, by=admin)
     maintenance = maintenance_scene(
-        municipality, make_user, make_space, member, club=club, club_member=regular
+        municipality, make_user, make_space, member, club=club, club_member=regular, club_admin=admin
     )
     engagement = engagement_scene(
         municipality, staff=staff, host=admin, citizen=regular, other=outsider, village=village
@@ -232,12 +234,20 @@ def world(db, municipality, make_user, make_space, member) -> World:
 
 
 def maintenance_scene(
-    municipality: Any, make_user: Any, make_space: Any, join: Any, *, club: Any, club_member: Any
+    municipality: Any,
+    make_user: Any,
+    make_space: Any,
+    join: Any,
+    *,
+    club: Any,
+    club_member: Any,
+    club_admin: Any,
 ) -> dict[str, Any]:
     """Built through the maintenance services, as the maintenance tests do."""
     contractor = make_space("contractor_network", name="Grønne Områder", place="Skanderborg")
     worker = make_user("worker@example.org", name="Peter Worker")
     join(contractor, worker, "admin")
+    mt_crew.grant(contractor, worker, by=None)
 
     def facility(name: str, kind: FacilityKind, lat: float, lon: float) -> Any:
         data = mt_facilities.FacilityInput(name=name, kind=kind, latitude=lat, longitude=lon)
@@ -262,7 +272,7 @@ def maintenance_scene(
             starts_at=kickoff,
             ends_at=kickoff + timedelta(hours=2),
         ),
-        by=club_member,
+        by=club_admin,
     )
     plan, visits = mt_plans.create_plan(
         contractor,
@@ -290,7 +300,13 @@ def maintenance_scene(
         mt_faults.FaultInput(category=FaultCategory.GOAL_NET, description="The net is torn", facility=pitch),
         by=club_member,
     )
+    _anonymous_fault, follow_token = mt_faults.report_anonymously(
+        municipality,
+        mt_faults.FaultInput(category=FaultCategory.LIGHTING, description="The lamp is out", facility=pitch),
+        contact=mt_faults.Contact(name="Kirsten", email="kirsten@example.org"),
+    )
     return {
+        "follow_token": follow_token,
         "contractor": contractor,
         "worker": worker,
         "pitch": pitch,
@@ -460,6 +476,13 @@ def on_fault(w: World) -> dict[str, Any]:
     return {"report_id": w.fault.id}
 
 
+def on_worker_membership(w: World) -> dict[str, Any]:
+    membership = _db.session.scalar(
+        sa.select(Membership).where(Membership.space_id == w.contractor.id, Membership.user_id == w.worker.id)
+    )
+    return {"space_slug": w.contractor.slug, "membership_id": membership.id}
+
+
 def facilities_(w: World) -> dict[str, list[str]]:
     return {"facility_id": [str(w.pitch.id), str(w.hall.id), ""]}
 
@@ -497,6 +520,16 @@ RULES = [
     "DTSTART:20310101T000000\nRRULE:FREQ=DAILY",
 ]
 TIMES = {"starts_at": MOMENTS, "ends_at": [*MOMENTS, *WHEN["ends_at"]], "rrule": RULES}
+#: an agreement's service level: how often, and the tallest the grass may grow
+TERMS = {"interval_days": ["7", "14", "5", "", "x"], "max_height_mm": ["60", "20", "0", "1001"]}
+#: the fixture form's repetition: how often, on which days, to which date, and which dates not
+REPEATS = {
+    "repeat": ["once", "weekly", "biweekly", "monthly", "custom", "hourly"],
+    "weekdays": ["0", "5", "6", "7", "-1", "x"],
+    "until": ["2031-10-31", "2000-01-01", "9999-12-31", "0001-01-01", "2031-02-30"],
+    "skip_holidays": ["y", ""],
+    "skipped_dates": ["24-12-2031", "2031-12-31, 1.1.2032", "31-02-2031", "01-01-0001", "x, y"],
+}
 
 
 def ics_file(*event: str, encoding: str = "utf-8") -> tuple[io.BytesIO, str]:
@@ -978,8 +1011,20 @@ FORMS: dict[str, FormSpec] = {
             "height_mm": ["30", "0", "501"],
             "quiet_hours_before": ["2", "0", "73"],
             "wanted_within_hours": ["48", "0", "169"],
+            **TERMS,
         },
         scene=lambda w: {"contractor": [str(w.contractor.id), str(w.club.id), str(w.village.id)]},
+    ),
+    "maintenance.agreement_edit": FormSpec(
+        maintenance_forms.TermsForm,
+        staff_,
+        lambda w: {"agreement_id": w.agreement.id},
+        plausible={
+            "season_start_month": ["4", "1", "13", "0", ""],
+            "season_end_month": ["10", "12", "-1", ""],
+            "height_mm": ["30", "0", "501"],
+            **TERMS,
+        },
     ),
     "maintenance.club_link": FormSpec(
         maintenance_forms.ClubLinkForm,
@@ -995,20 +1040,30 @@ FORMS: dict[str, FormSpec] = {
     ),
     "maintenance.fixture_new": FormSpec(
         maintenance_forms.FixtureForm,
-        member_,
+        admin_,
         in_club,
-        plausible={**TIMES, "title": ["U13 mod Hørning", "010203-1234"]},
+        plausible={**TIMES, **REPEATS, "title": ["U13 mod Hørning", "010203-1234"]},
+        scene=facilities_,
+    ),
+    "maintenance.fixture_edit": FormSpec(
+        maintenance_forms.FixtureForm,
+        admin_,
+        lambda w: {**in_club(w), "fixture_id": w.fixture.id},
+        plausible={**TIMES, **REPEATS, "title": ["U13 mod Hørning", "010203-1234"]},
         scene=facilities_,
     ),
     "maintenance.calendar_import": FormSpec(
-        maintenance_forms.ImportForm, member_, in_club, plausible={"file": ICS_FILES}, scene=facilities_
+        maintenance_forms.ImportForm, admin_, in_club, plausible={"file": ICS_FILES}, scene=facilities_
     ),
     "maintenance.request_new": FormSpec(
         maintenance_forms.RequestForm,
         admin_,
         in_club,
         plausible={"wanted_before": MOMENTS, "message": ["Please mow pitch 2", "010203-1234"]},
-        scene=lambda w: {**facilities_(w), "fixture_id": [str(w.fixture.id), ""]},
+        scene=lambda w: {
+            **facilities_(w),
+            "occurrence": [f"{w.fixture.id}@{w.fixture.starts_at:%Y%m%dT%H%M}", f"{w.fixture.id}@x", ""],
+        },
     ),
     "maintenance.request_propose": FormSpec(
         maintenance_forms.ProposeForm,
@@ -1036,7 +1091,10 @@ FORMS: dict[str, FormSpec] = {
         scene=lambda w: {"agreement": [str(w.agreement.id), str(w.agreement.id + 1), "0"]},
     ),
     "maintenance.visit_done": FormSpec(
-        maintenance_forms.DoneForm, worker_, on_visit, plausible={"note": ["Mowed", "010203-1234"]}
+        maintenance_forms.DoneForm,
+        worker_,
+        on_visit,
+        plausible={"note": ["Mowed", "010203-1234"], "height_mm": ["50", "0", "1001", "x"]},
     ),
     "maintenance.visit_skip": FormSpec(
         maintenance_forms.SkipForm, worker_, on_visit, plausible={"reason": ["Too wet to mow", "010203-1234"]}
@@ -1046,8 +1104,11 @@ FORMS: dict[str, FormSpec] = {
     ),
     "maintenance.fault_new": FormSpec(
         maintenance_forms.FaultForm,
-        outsider_,
+        anonymous,
         plausible={
+            "reporter_name": ["Kirsten", "010203-1234", ""],
+            "reporter_email": ["kirsten@example.org", "not an address", ""],
+            "reporter_phone": ["+45 86 12 34 56", "010203-1234", "call me", ""],
             "place": PLACES,
             "latitude": ["56.066", "56.1", "53.9", "90", "NaN"],
             "longitude": ["10.003", "10.0", "16.1", "-200"],
@@ -1069,10 +1130,13 @@ FORMS: dict[str, FormSpec] = {
     **{
         f"maintenance.{name}": FormSpec(FlaskForm, actor, values, via=via)
         for name, actor, values, via in [
-            ("fixture_delete", member_, lambda w: {**in_club(w), "fixture_id": w.fixture.id}, None),
+            ("fixture_delete", admin_, lambda w: {**in_club(w), "fixture_id": w.fixture.id}, None),
+            ("crew_grant", worker_, on_worker_membership, "_crew_change"),
+            ("crew_revoke", worker_, on_worker_membership, "_crew_change"),
             ("request_accept", worker_, on_request("change_request"), None),
             ("request_accept_proposal", member_, on_request("proposed_request"), None),
             ("fault_follow", outsider_, on_fault, None),
+            ("fault_forget", anonymous, lambda w: {"token": w.follow_token}, None),
             ("fault_unfollow", member_, on_fault, None),
             ("space_feed", member_, in_club, "_checked"),
             ("space_feed_revoke", worker_, at_contractor, "_checked"),

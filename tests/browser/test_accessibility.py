@@ -62,6 +62,7 @@ MUST_VISIT = {
         "/s/stilling/search?q=hjælp",
         "/villages/search?q=hjælp",
         *ENGAGEMENT_PAGES,
+        "/maintenance/faults/new",
     ],
     "kommune@example.org": [
         "/admin/",
@@ -76,6 +77,7 @@ MUST_VISIT = {
         "/helpdesk/requests/2",
         "/helpdesk/sessions/1/attendance",
         "/maintenance/overview",
+        "/maintenance/agreements/1/edit",
         "/admin/moderation/",
         "/admin/moderation/appeals",
         "/admin/moderation/audit",
@@ -111,8 +113,20 @@ MUST_VISIT = {
         "/s/stilling/moderation/words",
         *(f"/s/stilling/posts/new?kind={kind}" for kind in POST_KINDS),
     ],
-    "klub@example.org": ["/s/stilling-if/members", "/s/stilling-if/settings", "/s/stilling-if/pitches/"],
-    "entreprenor@example.org": ["/s/groenne-omraader/members"],
+    "klub@example.org": [
+        "/s/stilling-if/members",
+        "/s/stilling-if/settings",
+        "/s/stilling-if/pitches/",
+        "/s/stilling-if/pitches/fixtures/new",
+        "/s/stilling-if/pitches/fixtures/1/edit",
+        "/s/stilling-if/pitches/requests/new",
+    ],
+    "entreprenor@example.org": [
+        "/s/groenne-omraader/members",
+        "/s/groenne-omraader/plan/today",
+        "/s/groenne-omraader/plan/compliance",
+        "/s/groenne-omraader/plan/crew",
+    ],
 }
 # GET targets that are not pages to check: files, health, and links carrying one-time tokens.
 SKIP_PREFIXES = (
