@@ -14,9 +14,9 @@ from itertools import islice
 
 from babel.dates import get_day_names
 from babel.lists import format_list
-from flask_babel import format_time
 
 from community.errors import DomainError
+from community.formatting import format_time
 from community.i18n import _, _l, current_language, format_date, local_zone, ngettext
 from community.maintenance.services import recurrence
 
@@ -225,7 +225,7 @@ def format_dates(dates: list[date] | tuple[date, ...]) -> str:
 
 def _at(starts_at: datetime) -> str:
     """The time of day of a stored (naive UTC) start, in Danish time."""
-    return format_time(starts_at, "short")
+    return format_time(starts_at)
 
 
 def _how(repeat: Repeat, first_local: datetime, starts_at: datetime) -> str:
@@ -368,5 +368,5 @@ def occurrence_words(moment: datetime) -> str:
     return _(
         "%(date)s at %(time)s",
         date=format_date(local.date(), "full"),
-        time=format_time(moment, "short"),
+        time=format_time(moment),
     )

@@ -147,11 +147,12 @@ def fault_new():
             attach_error(form, exc, "description")
         else:
             if not similar:
+                if token is not None:  # the e-mail leaves with the commit, never without it
+                    service.send_follow_link(report, token, locale=current_language())
                 db.session.commit()
                 if token is None:
                     flash(_("Thank you. Your report is sent, and you follow it."), "success")
                     return redirect(url_for("maintenance.fault", report_id=report.id))
-                service.send_follow_link(report, token, locale=current_language())
                 session[SENT_KEY] = {"report": report.id, "token": token}
                 return redirect(url_for("maintenance.fault_sent", report_id=report.id))
             form.confirmed.data = "1"
