@@ -246,7 +246,7 @@ class MeetingComment(ModeratableMixin, db.Model):
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     topic: Mapped[MeetingTopic] = relationship()
 
 
@@ -309,7 +309,7 @@ class Site(ModeratableMixin, TimestampMixin, db.Model):
     )
 
     consultation: Mapped[Consultation] = relationship(back_populates="sites")
-    proposed_by: Mapped[User | None] = relationship()
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
 
 
 class SitePreference(db.Model):
@@ -344,7 +344,7 @@ class SiteComment(ModeratableMixin, db.Model):
     body: Mapped[str] = mapped_column(sa.String(COMMENT_MAX))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
 
 # --- the idea portal ------------------------------------------------------------------------------------
@@ -447,7 +447,7 @@ class IdeaComment(ModeratableMixin, db.Model):
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
 
 class IdeaResponse(db.Model):

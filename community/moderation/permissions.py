@@ -91,6 +91,18 @@ def can_report(user: User | None, obj: Any) -> bool:
     return content_type.can_view(user, obj) and can_see_content(user, obj)
 
 
+def report_url(obj: Any) -> str | None:
+    """Where the person viewing the page reports ``obj``, or None when they may not (for the shared
+    ``report_link`` macro, imported without the template's context)."""
+    from flask import url_for
+    from flask_login import current_user
+
+    if not can_report(current_user, obj):
+        return None
+    content_type = registry.for_object(obj)
+    return url_for("moderation.report", kind=content_type.name, item_id=obj.id)  # type: ignore[union-attr]
+
+
 APPEALABLE = frozenset(
     {ActionKind.HIDE, ActionKind.EDIT, ActionKind.DELETE, ActionKind.WARN, ActionKind.SUSPEND,
      ActionKind.EXCLUDE, ActionKind.AUTO_HIDE}

@@ -21,9 +21,11 @@ from community.engagement.models import (
     IDEA_TRANSITIONS,
     Idea,
     IdeaCategory,
+    IdeaComment,
     IdeaState,
     PromiseKind,
 )
+from community.engagement.moderation import visible
 from community.engagement.services import ideas as service
 from community.engagement.services import promises
 from community.engagement.services.common import settings_for
@@ -32,6 +34,7 @@ from community.engagement.views import (
     chosen_space,
     load,
     municipality,
+    municipality_visible,
     space_choices,
     visible_space_ids,
 )
@@ -52,7 +55,7 @@ def idea_list():
     order = "support" if request.args.get("order") == "support" else "new"
     query = (request.args.get("q") or "").strip()[:200]
     if query:
-        items, next_cursor = service.found(place.id, query), None
+        items, next_cursor = service.found(place.id, query, visible=municipality_visible(Idea, place)), None
     else:
         page = service.listed(
             place.id,
@@ -61,6 +64,7 @@ def idea_list():
             order=order,
             cursor=request.args.get("cursor"),
             space_ids=visible_space_ids(),
+            visible=municipality_visible(Idea, place),
         )
         items, next_cursor = page.items, page.next_cursor
     return render_template(
@@ -97,7 +101,9 @@ def idea_new():
                     raise DomainError(str(exc), field="place") from exc
                 lat, lon, label = found.lat, found.lon, found.label
             if form.confirmed.data != "1":
-                similar = service.similar(place.id, form.title.data, form.body.data)
+                similar = service.similar(
+                    place.id, form.title.data, form.body.data, visible=municipality_visible(Idea, place)
+                )
             if not similar:
                 idea = service.submit(
                     place,
@@ -137,7 +143,7 @@ def _page(idea: Idea, *, comment_form=None, response_form=None, merge_form=None,
         idea=idea,
         space=idea.space,
         merged_into=merged_into,
-        comments=service.comments(idea),
+        comments=service.comments(idea, visible=visible(IdeaComment, current_user, idea)),
         responses=service.responses(idea),
         supporting=service.supports(idea, current_user),
         promise=promises.tracked(PromiseKind.IDEA, idea.id),

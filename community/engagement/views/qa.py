@@ -17,12 +17,14 @@ from community.engagement import bp, permissions
 from community.engagement.forms import ActionForm, AnswerForm, AskForm, MergeForm, QASessionForm, ReasonForm
 from community.engagement.models import QARole, QASession, Question, QuestionState
 from community.engagement.services import qa as service
+from community.engagement.moderation import visible
 from community.engagement.services.common import officials_of
 from community.engagement.views import attach_error, chosen_space, load, municipality, space_choices
 from community.errors import DomainError
 from community.extensions import db
 from community.forms import flash_errors
 from community.i18n import _, current_language, to_utc
+from community.moderation.permissions import can_see_content
 from community.permissions import require
 from community.text import plain_excerpt
 
@@ -84,9 +86,15 @@ def _status_text(items: list[Question]) -> str:
     return _("Answering now: %(question)s", question=plain_excerpt(now.body, 120))
 
 
-def _live_context(session: QASession) -> dict[str, Any]:
+def _live_context(session: QASession, *, screen: bool = False) -> dict[str, Any]:
+    """What the live page shows this viewer; ``screen``: the presenter's view for the room, which shows
+    only what everyone may see."""
     moderator = permissions.can_moderate(current_user, session)
-    items = service.questions(session, moderator=moderator)
+    items = service.questions(
+        session,
+        moderator=moderator and not screen,
+        visible=None if screen else visible(Question, current_user, session),
+    )
     status = _status_text(items)
     return {
         "session": session,
@@ -99,7 +107,7 @@ def _live_context(session: QASession) -> dict[str, Any]:
         "now": utcnow(),
         "status": status,
         "status_digest": hashlib.sha1(status.encode()).hexdigest()[:10],
-        "published": [q for q in items if q.state == QuestionState.PUBLISHED],
+        "published": [q for q in items if q.state == QuestionState.PUBLISHED and q.is_visible_to_all],
         "action_form": ActionForm(),
     }
 
@@ -138,13 +146,14 @@ def qa_live(session_id: int):
     anonymous = not current_user.is_authenticated
     entry: dict[Any, Any] = (_ANONYMOUS_FRAGMENTS.get(tag) if anonymous else None) or {}
     context = None
+    screen = view == "presenter"
     if "digest" not in entry:
-        context = _live_context(session)
+        context = _live_context(session, screen=screen)
         entry["digest"] = context["status_digest"]
     oob = request.headers.get("X-Live-Status") not in (None, entry["digest"])
     html = entry.get(oob)
     if html is None:
-        context = context or _live_context(session)
+        context = context or _live_context(session, screen=screen)
         template = "engagement/_qa_presenter.html" if view == "presenter" else "engagement/_qa_live.html"
         html = entry[oob] = render_template(template, **context, live_tag=tag, oob_status=oob)
     if anonymous:
@@ -165,7 +174,7 @@ def qa_presenter(session_id: int):
     session = _session(session_id)
     return render_template(
         "engagement/qa_presenter.html",
-        **_live_context(session),
+        **_live_context(session, screen=True),
         space=session.space,
         live_tag=_live_tag(session, "presenter"),
     )
@@ -218,6 +227,8 @@ def _question(question_id: int) -> tuple[QASession, Question]:
         current_user, session
     ):
         abort(404)
+    if not can_see_content(current_user, question):
+        abort(404)  # hidden or held by moderation: only its asker and its moderators reach it
     return session, question
 
 
