@@ -125,9 +125,7 @@ def only_prompts(form: Any) -> bool:
     """Whether everything the form says is a think-before-posting prompt: nothing is wrong, it only
     waits for the person to edit their text or post it anyway."""
     flagged = [f for f in form if f.errors]
-    return bool(flagged) and all(
-        getattr(f, "prompt", None) and list(f.errors) == [f.prompt] for f in flagged
-    )
+    return bool(flagged) and all(getattr(f, "prompt", None) and list(f.errors) == [f.prompt] for f in flagged)
 
 
 def attention_status(form: Any) -> int:

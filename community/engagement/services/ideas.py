@@ -220,7 +220,9 @@ def comments(idea: Idea, *, visible: sa.ColumnElement[bool] | None = None) -> li
     return list(
         db.session.scalars(
             sa.select(IdeaComment)
-            .where(IdeaComment.idea_id == idea.id, visible if visible is not None else public_clause(IdeaComment))
+            .where(
+                IdeaComment.idea_id == idea.id, visible if visible is not None else public_clause(IdeaComment)
+            )
             .order_by(IdeaComment.created_at, IdeaComment.id)
             .options(selectinload(IdeaComment.author))
         )

@@ -38,9 +38,9 @@ from community.engagement.views import (
     space_choices,
     visible_space_ids,
 )
-from community.errors import DomainError
+from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
-from community.forms import flash_errors
+from community.forms import Kept, flash_errors
 from community.i18n import _
 from community.permissions import require
 
@@ -134,7 +134,7 @@ def idea_new():
     ), (400 if form.errors else 200)
 
 
-def _page(idea: Idea, *, comment_form=None, response_form=None, merge_form=None, status: int = 200):
+def _page(idea: Idea, *, kept: Kept | None = None, response_form=None, merge_form=None, status: int = 200):
     response_form = response_form or IdeaResponseForm()
     response_form.state.choices = [(s.value, str(IDEA_STATE_LABELS[s])) for s in IDEA_TRANSITIONS[idea.state]]
     merged_into = db.session.get(Idea, idea.merged_into_id) if idea.merged_into_id else None
@@ -152,7 +152,8 @@ def _page(idea: Idea, *, comment_form=None, response_form=None, merge_form=None,
         can_comment=permissions.can_comment_idea(current_user, idea),
         can_respond=permissions.can_respond(current_user, idea) and bool(IDEA_TRANSITIONS[idea.state]),
         can_merge=permissions.can_merge_idea(current_user, idea),
-        comment_form=comment_form or CommentForm(),
+        comment_form=CommentForm(formdata=None),
+        kept=kept,
         response_form=response_form,
         merge_form=merge_form or IdeaMergeForm(),
         action_form=ActionForm(),
@@ -213,11 +214,14 @@ def idea_comment(idea_id: int):
         except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc, "body")
+            if isinstance(exc, NotAllowed | Conflict):
+                flash(str(exc), "error")  # the form may not be on the page for them
         else:
             db.session.commit()
             flash(_("Your comment is published."), "success")
             return _back(idea, f"c-{entry.id}")
-    return _page(idea, comment_form=form, status=400)
+    kept = Kept(form, "comment")
+    return _page(load(Idea, idea_id), kept=kept, status=kept.status)
 
 
 @bp.post("/ideas/<int:idea_id>/respond")

@@ -22,7 +22,7 @@ from community.engagement.services.common import officials_of
 from community.engagement.views import attach_error, chosen_space, load, municipality, space_choices
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import flash_errors
+from community.forms import Kept, attention_status, flash_errors
 from community.i18n import _, current_language, to_utc
 from community.moderation.permissions import can_see_content
 from community.permissions import require
@@ -114,7 +114,12 @@ def _live_context(session: QASession, *, screen: bool = False) -> dict[str, Any]
 
 @bp.get("/qa/<int:session_id>")
 def qa_detail(session_id: int):
-    session = _session(session_id)
+    return _detail(_session(session_id))
+
+
+def _detail(session: QASession, *, form: AskForm | None = None, kept: Kept | None = None) -> str:
+    """The Q&A hour's page; ``form``: the question the person just asked, ``kept``: an answer that
+    needs its author's attention (see ``community.forms.Kept``), both shown again in place."""
     context = _live_context(session)
     return render_template(
         "engagement/qa_detail.html",
@@ -122,7 +127,8 @@ def qa_detail(session_id: int):
         space=session.space,
         hosts=service.people(session, QARole.HOST),
         live_tag=_live_tag(session, "page"),
-        form=AskForm(),
+        form=form or AskForm(formdata=None),
+        kept=kept,
         can_ask=permissions.can_ask(current_user, session),
         merged=service.merged_into(session) if session.is_closed else {},
     )
@@ -205,17 +211,7 @@ def qa_ask(session_id: int):
             else:
                 flash(_("Your question is published."), "success")
             return _back(session, question)
-    context = _live_context(session)
-    return render_template(
-        "engagement/qa_detail.html",
-        **context,
-        space=session.space,
-        hosts=service.people(session, QARole.HOST),
-        live_tag=_live_tag(session, "page"),
-        form=form,
-        can_ask=permissions.can_ask(current_user, session),
-        merged={},
-    ), 400
+    return _detail(_session(session_id), form=form), attention_status(form)
 
 
 def _question(question_id: int) -> tuple[QASession, Question]:
@@ -312,14 +308,23 @@ def qa_answering(question_id: int):
 @bp.post("/qa/questions/<int:question_id>/answer")
 @login_required
 def qa_answer(question_id: int):
-    session, _q = _question(question_id)
+    session, question = _question(question_id)
     require(permissions.can_answer(current_user, session))
-    return _act(
-        question_id,
-        lambda q, f: service.answer(q, text=f.answer.data, by=current_user),
-        _("Your answer is published."),
-        AnswerForm(),
-    )
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            service.answer(question, text=form.answer.data, by=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc, "answer")
+            if exc.field != "answer":
+                flash(str(exc), "error")  # about the question itself: its answer box may be gone
+        else:
+            db.session.commit()
+            flash(_("Your answer is published."), "success")
+            return _back(session, question)
+    kept = Kept(form, ("answer", question_id))
+    return _detail(_session(session.id), kept=kept), kept.status
 
 
 @bp.app_template_filter("share")
