@@ -291,7 +291,6 @@ class NoControlCharacters:
 __all__ = [
     "Form",
     "Kept",
-    "attention_status",
     "MultiCheckboxField",
     "NoControlCharacters",
     "NotUserText",
@@ -299,6 +298,7 @@ __all__ = [
     "Optional",
     "Required",
     "UploadField",
+    "attention_status",
     "choices",
     "coerce_id",
     "email_field",

@@ -16,8 +16,8 @@ from community.db import utcnow
 from community.engagement import bp, permissions
 from community.engagement.forms import ActionForm, AnswerForm, AskForm, MergeForm, QASessionForm, ReasonForm
 from community.engagement.models import QARole, QASession, Question, QuestionState
-from community.engagement.services import qa as service
 from community.engagement.moderation import visible
+from community.engagement.services import qa as service
 from community.engagement.services.common import officials_of
 from community.engagement.views import attach_error, chosen_space, load, municipality, space_choices
 from community.errors import DomainError
