@@ -258,8 +258,16 @@ register(
 
 @signals.content_moderated.connect
 def _moved_on(obj: Any, **_kw: Any) -> None:
-    """A question hidden, shown or edited by moderation changes the live page of its Q&A hour."""
+    """A question hidden, shown or edited by moderation changes the live page of its Q&A hour, and the
+    promise to answer it carries its text as edited (the public response-time page names it)."""
     if isinstance(obj, Question):
+        from community.engagement.models import PromiseKind, TrackedItem
         from community.engagement.services.qa import bump
 
         bump(obj.session)
+        db.session.execute(
+            sa.update(TrackedItem)
+            .where(TrackedItem.kind == PromiseKind.QUESTION, TrackedItem.ref_id == obj.id)
+            .values(title=plain_excerpt(obj.body, 200))
+            .execution_options(synchronize_session=False)
+        )
