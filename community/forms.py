@@ -154,6 +154,21 @@ class Kept:
     def status(self) -> int:
         return attention_status(self.form)
 
+    @property
+    def messages(self) -> list[str]:
+        """What is wrong (not the think-before-posting prompts), for the summary at the top of the page:
+        also there when the form itself is no longer offered to the person."""
+        found = [
+            str(e)
+            for f in self.form
+            if f.name != "csrf_token"
+            for e in f.errors
+            if e != getattr(f, "prompt", None)
+        ]
+        if "csrf_token" in self.form and self.form["csrf_token"].errors:
+            found.append(_("The form had expired. Please send it again."))
+        return found
+
 
 class NotUserText:
     """Marks a text field whose value the machine reads, not people (a token, a colour, a host name):

@@ -21,7 +21,7 @@ from community.engagement.views import (
     municipality,
     space_choices,
 )
-from community.errors import Conflict, DomainError, NotAllowed
+from community.errors import DomainError
 from community.extensions import db
 from community.forms import Kept, flash_errors
 from community.i18n import _, to_utc
@@ -234,8 +234,6 @@ def consultation_comment(consultation_id: int, site_id: int):
         except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc, "body")
-            if isinstance(exc, NotAllowed | Conflict):
-                flash(str(exc), "error")  # the form may not be on the page for them
         else:
             db.session.commit()
             flash(_("Your comment is published."), "success")

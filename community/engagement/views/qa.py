@@ -317,8 +317,6 @@ def qa_answer(question_id: int):
         except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc, "answer")
-            if exc.field != "answer":
-                flash(str(exc), "error")  # about the question itself: its answer box may be gone
         else:
             db.session.commit()
             flash(_("Your answer is published."), "success")

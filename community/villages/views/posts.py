@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from community import geo
-from community.errors import DomainError, NotAllowed
+from community.errors import DomainError
 from community.extensions import db
 from community.forms import Kept, small_int
 from community.i18n import _, to_local
@@ -236,8 +236,6 @@ def comment(post_id: int):
         except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc, "body")
-            if isinstance(exc, NotAllowed):
-                flash(str(exc), "error")  # the form is not on the page for them any more
         else:
             db.session.commit()
             return redirect(_detail_url(post, f"comment-{new.id}"))
@@ -367,8 +365,6 @@ def respond(post_id: int):
         except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc, "message")
-            if isinstance(exc, NotAllowed):
-                flash(str(exc), "error")  # the form is not on the page for them any more
         else:
             db.session.commit()
             flash(_("Your message is sent. Continue the conversation here."), "success")
