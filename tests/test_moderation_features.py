@@ -511,3 +511,35 @@ def test_a_hidden_post_and_comments_still_count_nothing_for_others(client, login
     page = _as(client, login, eng.borger).get(f"/s/stilling/posts/{post.id}", headers=EN).text
     assert f'href="/report/post/{post.id}"' in page
     assert db.session.get(Post, post.id).moderation_state == ModerationState.VISIBLE
+
+
+# --- a citizen's own data ------------------------------------------------------------------------------
+
+
+def test_what_a_citizen_wrote_in_the_dialogue_is_in_their_data_and_goes_when_they_ask(
+    client, login, people, live, meeting, outbox
+):
+    import zipfile
+
+    from tests.support import link_in
+
+    eng = people
+    idea = _idea(eng)
+    idea_id = idea.id
+    ideas.comment(idea, body="Og en sti langs søen.", by=eng.borger)
+    qa.ask(live, body="Hvornår kommer bussen?", anonymous=True, by=eng.borger)
+    meetings.comment(meeting, meeting.topics[0], body="Mere parkering.", by=eng.borger)
+    db.session.commit()
+    _as(client, login, eng.borger)
+    assert client.post("/profile/data").status_code == 302
+    archive = zipfile.ZipFile(io.BytesIO(client.get(link_in(outbox()[-1])).data))
+    assert json.loads(archive.read("ideas.json"))[0]["title"] == "Cykelsti til skolen"
+    assert json.loads(archive.read("questions.json"))[0]["body"] == "Hvornår kommer bussen?"
+    assert json.loads(archive.read("meeting_comments.json"))[0]["body"] == "Mere parkering."
+    assert json.loads(archive.read("idea_comments.json"))[0]["body"] == "Og en sti langs søen."
+
+    deleted = client.post("/profile/delete", data={"content": "delete", "password": "correct horse battery"})
+    assert deleted.status_code == 302
+    for model in (Idea, IdeaComment, Question, MeetingComment):
+        assert db.session.scalar(sa.select(sa.func.count(model.id))) == 0
+    assert _as(client, login, None).get(f"/engagement/ideas/{idea_id}").status_code == 404

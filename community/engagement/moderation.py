@@ -271,3 +271,96 @@ def _moved_on(obj: Any, **_kw: Any) -> None:
             .values(title=plain_excerpt(obj.body, 200))
             .execution_options(synchronize_session=False)
         )
+
+
+# --- a citizen's own data -------------------------------------------------------------------------------
+
+
+@signals.account_exporting.connect
+def _export(user: Any, **_kw: Any) -> dict[str, Any]:
+    from community.engagement.models import IdeaSupport, QuestionVote, SitePreference
+    from community.moderation.privacy import row
+
+    def rows(model: type, column: Any, *columns: str) -> list[dict[str, Any]]:
+        return [row(r, *columns) for r in db.session.scalars(sa.select(model).where(column == user.id))]
+
+    return {
+        "ideas": rows(
+            Idea,
+            Idea.created_by_id,
+            "id",
+            "title",
+            "body",
+            "category",
+            "place_label",
+            "state",
+            "created_at",
+            "moderation_state",
+        ),
+        "idea_comments": rows(
+            IdeaComment, IdeaComment.author_id, "id", "idea_id", "body", "created_at", "moderation_state"
+        ),
+        "idea_support": rows(IdeaSupport, IdeaSupport.user_id, "idea_id", "created_at"),
+        "questions": rows(
+            Question,
+            Question.author_id,
+            "id",
+            "session_id",
+            "body",
+            "anonymous",
+            "state",
+            "created_at",
+            "moderation_state",
+        ),
+        "question_votes": rows(QuestionVote, QuestionVote.user_id, "question_id", "created_at"),
+        "meeting_comments": rows(
+            MeetingComment,
+            MeetingComment.author_id,
+            "id",
+            "meeting_id",
+            "topic_id",
+            "parent_id",
+            "body",
+            "created_at",
+            "moderation_state",
+        ),
+        "proposed_sites": rows(
+            Site,
+            Site.proposed_by_id,
+            "id",
+            "consultation_id",
+            "name",
+            "description",
+            "place_label",
+            "latitude",
+            "longitude",
+            "status",
+            "moderation_state",
+        ),
+        "site_comments": rows(
+            SiteComment, SiteComment.author_id, "id", "site_id", "body", "created_at", "moderation_state"
+        ),
+        "site_views": rows(SitePreference, SitePreference.user_id, "site_id", "value", "rank", "updated_at"),
+    }
+
+
+@signals.account_deleting.connect
+def _delete_account(user: Any, *, keep_content: bool = True, **_kw: Any) -> None:
+    """What they wrote stays for the debate's sake (shown as a former member) unless they asked to
+    delete it; their votes and views stay in the figures without their name."""
+    if keep_content:
+        return
+    from community.engagement.services import search
+
+    for comment in list(db.session.scalars(sa.select(IdeaComment).where(IdeaComment.author_id == user.id))):
+        _delete_idea_comment(comment, user)
+    for idea in list(db.session.scalars(sa.select(Idea).where(Idea.created_by_id == user.id))):
+        search.unindex_idea(idea)
+        db.session.delete(idea)
+    for model, column in (
+        (Question, Question.author_id),
+        (MeetingComment, MeetingComment.author_id),
+        (SiteComment, SiteComment.author_id),
+    ):
+        db.session.execute(sa.delete(model).where(column == user.id))
+    db.session.flush()
