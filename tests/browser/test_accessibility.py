@@ -508,7 +508,7 @@ def test_a_comment_kept_in_place_passes_axe(make_page, live_server, login) -> No
                     box.locator("textarea").fill(text)
                     _submit(page, box.get_by_role("button").last)
                     expect(main.locator(f"{form} textarea")).to_have_value(text)
-                    expect(main.locator(f".think-twice, .field-error").first).to_be_visible()
+                    expect(main.locator(".think-twice, .field-error").first).to_be_visible()
                     problems += page_problems(
                         page, f"[{language}] {path} comment needing attention ({shown})"
                     )
