@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from community.conversations.models import Message
 from community.db import utcnow
 from community.engagement.models import (
     Idea,
@@ -33,7 +34,7 @@ from community.maintenance.models import FaultReport
 from community.moderation import services as moderation
 from community.moderation.models import Case, ModerationState, Reason, Report, WordAction
 from community.notifications.models import Notification
-from community.villages.models import Comment, Post, PostKind
+from community.villages.models import Comment, HelpCategory, Post, PostKind
 from community.villages.services import posts
 from community.villages.services.posts import PostInput
 from tests.engagement_support import CPR_TEXT, EN, eng_fixture, soon  # noqa: F401
@@ -445,6 +446,7 @@ def _pages(eng, live, meeting, consultation, post):
         ),
         "question": (f"/engagement/qa/{live.id}/ask", {}, Question, "body", eng.borger),
         "answer": (f"/engagement/qa/questions/{question.id}/answer", {}, None, "answer", eng.mayor),
+        "message": (f"/messages/{post._conversation}", {}, Message, "body", eng.borger),
     }
 
 
@@ -458,13 +460,23 @@ def forms(people, live, meeting, consultation):
     from community.villages.services import comments
 
     post._first_comment = comments.add_comment(post, eng.village, by=eng.senior, body="Godt initiativ.").id
+    from community.villages.services import help
+
+    wanted = posts.create_post(
+        eng.village,
+        by=eng.senior,
+        data=PostInput(
+            kind=PostKind.HELP_REQUEST, title="Indkøb", body="Mælk", help_category=HelpCategory.SHOPPING
+        ),
+    )
+    post._conversation = help.respond(wanted, eng.village, by=eng.borger, message="Jeg kan hjælpe.").id
     found = _pages(eng, live, meeting, consultation, post)
     db.session.commit()
     return found
 
 
 FORMS = ["villages comment", "villages reply", "idea comment", "meeting comment", "meeting reply",
-         "site comment", "question", "answer"]  # fmt: skip
+         "site comment", "question", "answer", "message"]  # fmt: skip
 
 
 def _count(model, field, text):
