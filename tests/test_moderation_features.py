@@ -120,7 +120,8 @@ def test_three_reports_hide_an_idea_everywhere_until_staff_decide(client, login,
     _as(client, login, eng.borger)
     mine = client.get(f"/engagement/ideas/{idea.id}", headers=EN)
     assert mine.status_code == 200 and WAITING in mine.text
-    assert idea.title in client.get("/engagement/ideas/", headers=EN).text
+    listed = client.get("/engagement/ideas/", headers=EN).text
+    assert idea.title in listed and "Hidden by a moderator</strong>" in listed
 
     # The whole municipality's idea: the staff's queue, not a space moderator's.
     case = _case("idea", idea.id)
