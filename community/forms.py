@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -118,6 +119,55 @@ class Form(FlaskForm):
 
 #: The name of the "post anyway" button the think-before-posting prompt adds to a form.
 RECONSIDERED = "reconsidered"
+
+
+def only_prompts(form: Any) -> bool:
+    """Whether everything the form says is a think-before-posting prompt: nothing is wrong, it only
+    waits for the person to edit their text or post it anyway."""
+    flagged = [f for f in form if f.errors]
+    return bool(flagged) and all(getattr(f, "prompt", None) and list(f.errors) == [f.prompt] for f in flagged)
+
+
+def attention_status(form: Any) -> int:
+    """The status of a page shown again for a form: 200 for a think-before-posting prompt (the second
+    step of the same form), 400 when something in it is wrong."""
+    return 200 if only_prompts(form) else 400
+
+
+@dataclass
+class Kept:
+    """A form the person just sent that needs their attention, shown again in its place on the page it
+    came from, instead of a redirect that would throw their text away: what they wrote, the message
+    beside the field, or the think-before-posting prompt with "Edit the text" and "Post anyway".
+
+    A page has several such forms (the comment form, a reply under each comment); ``slot`` names the
+    one this is, and the template asks ``kept.at(slot)`` for each (the ``comment_box`` macro). Views
+    that used to redirect back return ``render(..., kept=Kept(form, slot)), kept.status``."""
+
+    form: Any
+    slot: Any = None
+
+    def at(self, slot: Any = None) -> Any:
+        return self.form if slot == self.slot else None
+
+    @property
+    def status(self) -> int:
+        return attention_status(self.form)
+
+    @property
+    def messages(self) -> list[str]:
+        """What is wrong (not the think-before-posting prompts), for the summary at the top of the page:
+        also there when the form itself is no longer offered to the person."""
+        found = [
+            str(e)
+            for f in self.form
+            if f.name != "csrf_token"
+            for e in f.errors
+            if e != getattr(f, "prompt", None)
+        ]
+        if "csrf_token" in self.form and self.form["csrf_token"].errors:
+            found.append(_("The form had expired. Please send it again."))
+        return found
 
 
 class NotUserText:
@@ -255,6 +305,7 @@ class NoControlCharacters:
 
 __all__ = [
     "Form",
+    "Kept",
     "MultiCheckboxField",
     "NoControlCharacters",
     "NotUserText",
@@ -262,6 +313,7 @@ __all__ = [
     "Optional",
     "Required",
     "UploadField",
+    "attention_status",
     "choices",
     "coerce_id",
     "email_field",

@@ -40,6 +40,11 @@ feature package bulk-inserts its share of benchmark data."""
 content_reported = _signals.signal("content-reported")
 """Sent by ``moderation.services.report`` with the reported object, its ``case`` and ``by``."""
 
+content_moderated = _signals.signal("content-moderated")
+"""Sent by ``moderation.services`` with an object whose moderation state (hidden, held, visible) or
+text a moderator (or enough reports) just changed, before the flush: pages that keep a version of
+what they show (the live Q&A hour) move it on."""
+
 user_blocked = _signals.signal("user-blocked")
 """Sent by ``moderation.services.block`` with the user who blocked and the ``other``."""
 

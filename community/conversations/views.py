@@ -9,6 +9,7 @@ from community.conversations.forms import MessageForm
 from community.conversations.models import Conversation
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import attention_status
 
 
 @bp.get("/")
@@ -58,7 +59,7 @@ def send(conversation_id: int):
         else:
             db.session.commit()
             return redirect(url_for("conversations.show", conversation_id=found.id, _anchor="latest"))
-    return _page(found, form), 400
+    return _page(found, form), attention_status(form)
 
 
 @bp.post("/<int:conversation_id>/read")

@@ -19,6 +19,7 @@ from community.db import TimestampMixin, utcnow
 from community.db import enum_column as _enum
 from community.extensions import db
 from community.i18n import _l
+from community.moderation.models import ModeratableMixin
 from community.spaces.models import Official, Space
 
 # --- limits (characters), shared by forms and services ---------------------------------------------------
@@ -126,7 +127,7 @@ class QAPerson(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Question(db.Model):
+class Question(ModeratableMixin, db.Model):
     __tablename__ = "qa_question"
     __table_args__ = (sa.Index("ix_qa_question_session_state", "session_id", "state"),)
 
@@ -224,7 +225,7 @@ class MeetingTopic(db.Model):
     meeting: Mapped[CitizenMeeting] = relationship(back_populates="topics")
 
 
-class MeetingComment(db.Model):
+class MeetingComment(ModeratableMixin, db.Model):
     """A comment on a topic, or a reply to one (one level). ``official`` is the badge the author carried
     when writing (politician or municipality staff), so the figures stay true afterwards."""
 
@@ -245,7 +246,7 @@ class MeetingComment(db.Model):
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     topic: Mapped[MeetingTopic] = relationship()
 
 
@@ -289,7 +290,7 @@ class Consultation(Scoped, TimestampMixin, db.Model):
         return self.decided_at is None and utcnow() < self.deadline
 
 
-class Site(TimestampMixin, db.Model):
+class Site(ModeratableMixin, TimestampMixin, db.Model):
     __tablename__ = "consultation_site"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -308,7 +309,7 @@ class Site(TimestampMixin, db.Model):
     )
 
     consultation: Mapped[Consultation] = relationship(back_populates="sites")
-    proposed_by: Mapped[User | None] = relationship()
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
 
 
 class SitePreference(db.Model):
@@ -330,7 +331,7 @@ class SitePreference(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class SiteComment(db.Model):
+class SiteComment(ModeratableMixin, db.Model):
     __tablename__ = "site_comment"
     __table_args__ = (sa.Index("ix_site_comment_site_created", "site_id", "created_at"),)
 
@@ -343,7 +344,7 @@ class SiteComment(db.Model):
     body: Mapped[str] = mapped_column(sa.String(COMMENT_MAX))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
 
 # --- the idea portal ------------------------------------------------------------------------------------
@@ -381,7 +382,7 @@ IDEA_TRANSITIONS: dict[IdeaState, tuple[IdeaState, ...]] = {
 OPEN_IDEA_STATES = (IdeaState.NEW, IdeaState.CONSIDERING, IdeaState.ACCEPTED)
 
 
-class Idea(Scoped, TimestampMixin, db.Model):
+class Idea(ModeratableMixin, Scoped, TimestampMixin, db.Model):
     __tablename__ = "idea"
     __table_args__ = (
         sa.Index("ix_idea_municipality_created", "municipality_id", "created_at", "id"),
@@ -435,7 +436,7 @@ class IdeaSupport(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class IdeaComment(db.Model):
+class IdeaComment(ModeratableMixin, db.Model):
     __tablename__ = "idea_comment"
     __table_args__ = (sa.Index("ix_idea_comment_idea_created", "idea_id", "created_at"),)
 
@@ -446,7 +447,7 @@ class IdeaComment(db.Model):
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
 
 class IdeaResponse(db.Model):

@@ -131,6 +131,7 @@ def can_ask(user: User | None, session: QASession) -> bool:
 def can_vote(user: User | None, question: Question) -> bool:
     return (
         question.state == QuestionState.PUBLISHED
+        and question.is_visible_to_all
         and question.session.accepts_questions
         and _may_write(user, question.session)
     )

@@ -19,14 +19,21 @@ from community.engagement.models import (
     TrackedItem,
 )
 from community.engagement.services import common, promises
+from community.moderation.permissions import can_see_content
 from community.notifications.services import notify
 from community.text import plain_excerpt
 
 
-def _tell(users: list[User], kind: str, *, skip: User | None = None, **context: Any) -> int:
+def _tell(
+    users: list[User], kind: str, *, skip: User | None = None, about: Any = None, **context: Any
+) -> int:
+    """Notifies each of ``users`` once; ``about``: the item it is about, which moderation may have
+    hidden or hold (then only its author and its moderators are told)."""
     told: set[int] = set()
     for user in users:
         if user.id in told or (skip is not None and user.id == skip.id) or not user.active:
+            continue
+        if about is not None and not can_see_content(user, about):
             continue
         notify(user, kind, **context)
         told.add(user.id)
@@ -59,6 +66,7 @@ def _question_answered(question: Question, *, by: User, **_kw: Any) -> None:
         _tell(
             [question.author],
             "engagement.question_answered",
+            about=question,
             skip=by,
             name=by.display_name,
             title=question.session.title,
@@ -77,6 +85,7 @@ def _site_proposed(site: Site, *, by: User, **_kw: Any) -> None:
         common.staff_of(consultation.municipality_id),
         "engagement.site_proposed",
         skip=by,
+        about=site,
         name=by.display_name,
         title=consultation.title,
         consultation_id=consultation.id,
@@ -90,6 +99,7 @@ def _site_accepted(site: Site, *, by: User, **_kw: Any) -> None:
             [site.proposed_by],
             "engagement.site_accepted",
             skip=by,
+            about=site,
             site=site.name,
             title=site.consultation.title,
             consultation_id=site.consultation_id,
@@ -129,6 +139,7 @@ def _idea_threshold(idea: Idea, *, by: User, **_kw: Any) -> None:
     _tell(
         people,
         "engagement.idea_threshold",
+        about=idea,
         title=idea.title,
         n=idea.support_count,
         due=item.due_at.isoformat(),
@@ -146,6 +157,7 @@ def _idea_state(idea: Idea, *, response: IdeaResponse, by: User, **_kw: Any) -> 
         people,
         "engagement.idea_state",
         skip=by,
+        about=idea,
         title=idea.title,
         state=response.to_state.value,
         idea_id=idea.id,

@@ -39,6 +39,7 @@ register(
         author_attr="reporter_id",
         text_attr="description",
         after_edit=_rendered,
+        municipality_of=lambda r: r.municipality_id,
     )
 )
 

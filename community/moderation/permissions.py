@@ -34,8 +34,19 @@ def can_moderate(user: User | None, space: Space | None) -> bool:
     return has_role(user, space, Role.MODERATOR, Role.ADMIN) or is_staff_for(user, space)
 
 
+def moderates(user: User | None, content_type: registry.ContentType, obj: Any) -> bool:
+    """Whether ``user`` moderates ``obj``: the moderators of its space, or, for what belongs to no
+    space, the staff of its municipality (``ContentType.municipality_of``)."""
+    space = content_type.space_of(obj)
+    if space is not None:
+        return can_moderate(user, space)
+    if content_type.municipality_of is None:
+        return False
+    return is_staff_of(user, content_type.municipality_of(obj))
+
+
 def can_see_content(user: User | None, obj: Any) -> bool:
-    """Hidden and held content is there only for its author and the moderators of its space."""
+    """Hidden and held content is there only for its author and its moderators (``moderates``)."""
     state = getattr(obj, "moderation_state", None)
     if state in (None, ModerationState.VISIBLE):
         return True
@@ -44,14 +55,20 @@ def can_see_content(user: User | None, obj: Any) -> bool:
         return True
     if _authenticated(user) and content_type.author_id_of(obj) == user.id:  # type: ignore[union-attr]
         return True
-    return can_moderate(user, content_type.space_of(obj))
+    return moderates(user, content_type, obj)
 
 
-def visible_clause(model: type, user: User | None, space: Space | None = None) -> sa.ColumnElement[bool]:
+def visible_clause(
+    model: type, user: User | None, space: Space | None = None, *, municipality_id: int | None = None
+) -> sa.ColumnElement[bool]:
     """The WHERE clause every list, search, feed, Atom and map query of moderatable content uses:
     visible items for everyone, plus the user's own held or hidden ones, plus all of them for the
-    moderators of ``space`` (None: a list across spaces, where nobody sees others' hidden items)."""
+    moderators of ``space`` (None: a list across spaces, where nobody sees others' hidden items), or,
+    with ``municipality_id``, for the staff of that municipality (who moderate its content outside
+    the spaces, and every space's)."""
     if space is not None and can_moderate(user, space):
+        return sa.true()
+    if space is None and municipality_id is not None and is_staff_of(user, municipality_id):
         return sa.true()
     visible = model.moderation_state == ModerationState.VISIBLE  # type: ignore[attr-defined]
     content_type = registry.for_model(model)
@@ -72,6 +89,18 @@ def can_report(user: User | None, obj: Any) -> bool:
     if content_type.author_id_of(obj) == user.id:  # type: ignore[union-attr]
         return False
     return content_type.can_view(user, obj) and can_see_content(user, obj)
+
+
+def report_url(obj: Any) -> str | None:
+    """Where the person viewing the page reports ``obj``, or None when they may not (for the shared
+    ``report_link`` macro, imported without the template's context)."""
+    from flask import url_for
+    from flask_login import current_user
+
+    if not can_report(current_user, obj):
+        return None
+    content_type = registry.for_object(obj)
+    return url_for("moderation.report", kind=content_type.name, item_id=obj.id)  # type: ignore[union-attr]
 
 
 APPEALABLE = frozenset(

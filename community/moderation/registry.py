@@ -35,6 +35,9 @@ class ContentType:
     after_edit: Callable[[Any], None] | None = None
     #: Whether it carries the moderation columns (hide, hold); profiles and spaces do not.
     moderatable: bool = True
+    #: ``municipality_of(obj)``: the municipality whose staff moderate it when it belongs to no space
+    #: (None: the request's municipality). Its staff then see it as a space's moderators see theirs.
+    municipality_of: Callable[[Any], int | None] | None = None
 
 
 _types: dict[str, ContentType] = {}

@@ -125,6 +125,8 @@ def _where(content_type: registry.ContentType, obj: Any) -> tuple[int | None, in
     space = content_type.space_of(obj)
     if space is not None:
         return space.municipality_id, space.id
+    if content_type.municipality_of is not None:
+        return content_type.municipality_of(obj), None
     municipality_id, _space_id = scope_of(None)
     return municipality_id, None
 
@@ -342,6 +344,7 @@ def _set_state(obj: Any, state: ModerationState, *, by: User | None, reason: str
     obj.moderation_reason = (reason or "")[:MAX_REASON] or None
     obj.moderated_by_id = by.id if by is not None else None
     obj.moderated_at = utcnow()
+    signals.content_moderated.send(obj)
 
 
 def _record(
@@ -508,6 +511,7 @@ def edit_out(obj: Any, *, by: User, text: str, reason: str, case: Case | None = 
         if getattr(obj, "moderation_state", None) == ModerationState.HELD:
             _set_state(obj, ModerationState.VISIBLE, by=by, reason=None)
         db.session.flush()
+    signals.content_moderated.send(obj)
     case = case or _case_of(content_type, obj)
     _close(case)
     return _record(
@@ -768,6 +772,7 @@ def _undo(action: Action, obj: Any) -> None:
                 setattr(obj, content_type.text_attr, before)
                 if content_type.after_edit is not None:
                     content_type.after_edit(obj)
+            signals.content_moderated.send(obj)
     elif action.kind in (ActionKind.SUSPEND, ActionKind.EXCLUDE) and action.space_id and action.author_id:
         membership = db.session.scalar(
             sa.select(Membership).where(

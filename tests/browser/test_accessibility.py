@@ -63,6 +63,7 @@ MUST_VISIT = {
         "/villages/search?q=hjælp",
         *ENGAGEMENT_PAGES,
         "/maintenance/faults/new",
+        "/maintenance/faults/1",
     ],
     "kommune@example.org": [
         "/admin/",
@@ -103,8 +104,13 @@ MUST_VISIT = {
         "/report/post/1",
         "/s/stilling-borgerforening/",
         "/engagement/ideas/new",
+        "/engagement/ideas/1",
+        "/engagement/ideas/2",
+        "/engagement/meetings/1",
         "/engagement/consultations/1",
         "/engagement/qa/2",
+        "/maintenance/faults/1",
+        "/report/idea/2",
     ],
     "stilling@example.org": [
         "/s/stilling/members",
@@ -480,4 +486,30 @@ def test_forms_after_a_failed_submission_pass_axe(make_page, live_server, login)
         expect(main.get_by_role("alert")).to_be_visible()
         problems += page_problems(page, "[da] /s/stilling/members invitation with a bad address")
 
+    assert not problems, report(problems)
+
+
+def test_a_comment_kept_in_place_passes_axe(make_page, live_server, login) -> None:
+    """Think before posting and a refused comment, as the second step of the same form: the text in its
+    field, the prompt with "Edit the text" and "Post anyway", or the message beside it."""
+    problems: list[str] = []
+    with browser_language(live_server, "borger@example.org"):
+        for language, locale in LOCALES.items():
+            page = axe_page(make_page, locale)
+            login(page, "borger@example.org")
+            main = page.get_by_role("main")
+            for path, form in (
+                ("/s/stilling/posts/1", "#comment-form"),
+                ("/engagement/ideas/2", "form[action$='/comment']"),
+            ):
+                for text, shown in (("Hvorfor sker der aldrig noget???", "status"), ("x" * 10001, "alert")):
+                    page.goto(path)
+                    box = main.locator(form)
+                    box.locator("textarea").fill(text)
+                    _submit(page, box.get_by_role("button").last)
+                    expect(main.locator(f"{form} textarea")).to_have_value(text)
+                    expect(main.locator(".think-twice, .field-error").first).to_be_visible()
+                    problems += page_problems(
+                        page, f"[{language}] {path} comment needing attention ({shown})"
+                    )
     assert not problems, report(problems)

@@ -33,6 +33,7 @@ from community.engagement.services.common import check_in_area, clean_text
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _
+from community.moderation.permissions import can_see_content, public_clause
 from community.spaces.models import Municipality, Space
 from community.text import render_markdown
 
@@ -138,12 +139,18 @@ def listed(
     )
 
 
-def candidates(consultation: Consultation) -> list[Site]:
-    return [s for s in consultation.sites if s.status == SiteStatus.CANDIDATE]
+def _seen(site: Site, viewer: User | None) -> bool:
+    """Moderation's say: a site hidden or held is for its proposer and its moderators; without a
+    viewer (votes, results, exports) only what everyone may see counts."""
+    return site.is_visible_to_all if viewer is None else can_see_content(viewer, site)
 
 
-def proposals(consultation: Consultation) -> list[Site]:
-    return [s for s in consultation.sites if s.status == SiteStatus.PROPOSED]
+def candidates(consultation: Consultation, viewer: User | None = None) -> list[Site]:
+    return [s for s in consultation.sites if s.status == SiteStatus.CANDIDATE and _seen(s, viewer)]
+
+
+def proposals(consultation: Consultation, viewer: User | None = None) -> list[Site]:
+    return [s for s in consultation.sites if s.status == SiteStatus.PROPOSED and _seen(s, viewer)]
 
 
 def _refuse_closed(consultation: Consultation) -> None:
@@ -292,11 +299,18 @@ def comment(site: Site, *, body: str, by: User) -> SiteComment:
     return entry
 
 
-def comments(consultation: Consultation) -> dict[int, list[SiteComment]]:
+def comments(
+    consultation: Consultation, *, visible: sa.ColumnElement[bool] | None = None
+) -> dict[int, list[SiteComment]]:
+    """{site id: its comments, oldest first}; ``visible``: moderation's clause for the viewer (None:
+    what everyone may see)."""
     found: dict[int, list[SiteComment]] = {}
     for c in db.session.scalars(
         sa.select(SiteComment)
-        .where(SiteComment.consultation_id == consultation.id)
+        .where(
+            SiteComment.consultation_id == consultation.id,
+            visible if visible is not None else public_clause(SiteComment),
+        )
         .order_by(SiteComment.created_at, SiteComment.id)
         .options(selectinload(SiteComment.author))
     ):

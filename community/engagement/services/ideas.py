@@ -34,6 +34,7 @@ from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _
 from community.media import save_image_sizes
+from community.moderation.permissions import public_clause
 from community.pagination import Page
 from community.spaces.models import Municipality, Space
 from community.text import render_markdown
@@ -98,8 +99,16 @@ def submit(municipality: Municipality, data: IdeaInput, *, by: User) -> Idea:
     return idea
 
 
-def similar(municipality_id: int, title: str, body: str = "", *, exclude: int | None = None) -> list[Idea]:
-    ids = search.similar(municipality_id, title, body, exclude=exclude)
+def similar(
+    municipality_id: int,
+    title: str,
+    body: str = "",
+    *,
+    exclude: int | None = None,
+    visible: sa.ColumnElement[bool] | None = None,
+) -> list[Idea]:
+    """``visible``: moderation's clause for the viewer (None: only what everyone may see)."""
+    ids = search.similar(municipality_id, title, body, exclude=exclude, visible=visible)
     return _by_ids(ids)
 
 
@@ -207,11 +216,13 @@ def comment(idea: Idea, *, body: str, by: User) -> IdeaComment:
     return entry
 
 
-def comments(idea: Idea) -> list[IdeaComment]:
+def comments(idea: Idea, *, visible: sa.ColumnElement[bool] | None = None) -> list[IdeaComment]:
     return list(
         db.session.scalars(
             sa.select(IdeaComment)
-            .where(IdeaComment.idea_id == idea.id)
+            .where(
+                IdeaComment.idea_id == idea.id, visible if visible is not None else public_clause(IdeaComment)
+            )
             .order_by(IdeaComment.created_at, IdeaComment.id)
             .options(selectinload(IdeaComment.author))
         )
@@ -337,11 +348,15 @@ def listed(
     cursor: str | None = None,
     space_ids: list[int] | None = None,
     limit: int = PAGE_SIZE,
+    visible: sa.ColumnElement[bool] | None = None,
 ) -> Page[Idea]:
     """A page of ideas, newest or most supported first, with keyset pagination: ``WHERE (sort, id) <
-    (:cursor)`` on an index, so the 500th page costs what the first does; two queries a page."""
+    (:cursor)`` on an index, so the 500th page costs what the first does; two queries a page.
+    ``visible``: moderation's clause for the viewer (None: only what everyone may see)."""
     sort = Idea.support_count if order == "support" else Idea.created_at
-    query = sa.select(Idea).where(Idea.municipality_id == municipality_id)
+    query = sa.select(Idea).where(
+        Idea.municipality_id == municipality_id, visible if visible is not None else public_clause(Idea)
+    )
     query = (
         query.where(Idea.state == state) if state is not None else query.where(Idea.state != IdeaState.MERGED)
     )
@@ -367,5 +382,5 @@ def listed(
     return Page(rows, None)
 
 
-def found(municipality_id: int, query: str) -> list[Idea]:
-    return _by_ids(search.search(municipality_id, query))
+def found(municipality_id: int, query: str, *, visible: sa.ColumnElement[bool] | None = None) -> list[Idea]:
+    return _by_ids(search.search(municipality_id, query, visible=visible))

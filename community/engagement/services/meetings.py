@@ -28,6 +28,7 @@ from community.engagement.services.common import clean_text
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _, format_datetime, to_local
+from community.moderation.permissions import can_see_content, public_clause
 from community.spaces.models import OFFICIAL_LABELS, Municipality, Official, Space
 from community.text import render_markdown
 
@@ -116,7 +117,7 @@ def comment(
     parent = None
     if parent_id is not None:
         parent = db.session.get(MeetingComment, parent_id)
-        if parent is None or parent.topic_id != topic.id:
+        if parent is None or parent.topic_id != topic.id or not can_see_content(by, parent):
             raise DomainError(_("Reply to a comment on the same topic."), field="body")
         if parent.parent_id is not None:
             parent = db.session.get(MeetingComment, parent.parent_id)  # one level: join the thread
@@ -151,33 +152,49 @@ def write_summary(meeting: CitizenMeeting, *, text: str, by: User) -> None:
 class Thread:
     comment: MeetingComment
     replies: list[MeetingComment] = field(default_factory=list)
+    #: The first comment is hidden or held by moderation for this viewer: only a line saying so is
+    #: shown in its place, above the replies others may still read.
+    withheld: bool = False
 
 
-def threads(meeting: CitizenMeeting) -> dict[int, list[Thread]]:
-    """{topic id: its threads, oldest first}: every comment of the meeting in one query."""
-    rows = db.session.scalars(
-        sa.select(MeetingComment)
+def threads(
+    meeting: CitizenMeeting, *, visible: sa.ColumnElement[bool] | None = None
+) -> dict[int, list[Thread]]:
+    """{topic id: its threads, oldest first}: every comment of the meeting in one query. ``visible`` is
+    moderation's clause for the viewer (None: what everyone may see); a first comment the viewer may
+    not see stays as a placeholder while it has replies they may."""
+    seen = (visible if visible is not None else public_clause(MeetingComment)).label("seen")
+    rows = db.session.execute(
+        sa.select(MeetingComment, seen)
         .where(MeetingComment.meeting_id == meeting.id)
         .order_by(MeetingComment.created_at, MeetingComment.id)
         .options(selectinload(MeetingComment.author))
     ).all()
     by_id: dict[int, Thread] = {}
     result: dict[int, list[Thread]] = {t.id: [] for t in meeting.topics}
-    for row in rows:
+    for row, shown in rows:
         if row.parent_id is None:
-            by_id[row.id] = Thread(row)
+            by_id[row.id] = Thread(row, withheld=not shown)
             result.setdefault(row.topic_id, []).append(by_id[row.id])
-        elif row.parent_id in by_id:
+        elif row.parent_id in by_id and shown:
             by_id[row.parent_id].replies.append(row)
+    for topic_id, found in result.items():
+        result[topic_id] = [t for t in found if not t.withheld or t.replies]
     return result
 
 
-def officials_said(meeting: CitizenMeeting) -> list[MeetingComment]:
+def officials_said(
+    meeting: CitizenMeeting, *, visible: sa.ColumnElement[bool] | None = None
+) -> list[MeetingComment]:
     """ "Show what the politicians said": every comment by an official, in order, with its topic."""
     return list(
         db.session.scalars(
             sa.select(MeetingComment)
-            .where(MeetingComment.meeting_id == meeting.id, MeetingComment.official.is_not(None))
+            .where(
+                MeetingComment.meeting_id == meeting.id,
+                MeetingComment.official.is_not(None),
+                visible if visible is not None else public_clause(MeetingComment),
+            )
             .order_by(MeetingComment.created_at, MeetingComment.id)
             .options(selectinload(MeetingComment.author), selectinload(MeetingComment.topic))
         )
@@ -195,6 +212,7 @@ class Figures:
 
 
 def figures(meeting: CitizenMeeting) -> Figures:
+    """Public figures: what moderation hid or holds is not counted."""
     is_official = MeetingComment.official.is_not(None)
     politician = MeetingComment.official == Official.POLITICIAN
     row = db.session.execute(
@@ -205,17 +223,18 @@ def figures(meeting: CitizenMeeting) -> Figures:
             sa.func.count(sa.case((is_official, 1))),
             sa.func.count(sa.distinct(sa.case((politician, MeetingComment.author_id)))),
             sa.func.count(sa.case((politician, 1))),
-        ).where(MeetingComment.meeting_id == meeting.id)
+        ).where(MeetingComment.meeting_id == meeting.id, public_clause(MeetingComment))
     ).one()
     return Figures(*(int(v or 0) for v in row))
 
 
 def export_csv(meeting: CitizenMeeting) -> str:
-    """The whole debate for the minutes: one row per comment, in the agenda's order."""
+    """The whole debate for the minutes: one row per comment, in the agenda's order (what moderation
+    hid or holds is not part of it)."""
     topics = {t.id: (t.position, t.title) for t in meeting.topics}
     rows = db.session.scalars(
         sa.select(MeetingComment)
-        .where(MeetingComment.meeting_id == meeting.id)
+        .where(MeetingComment.meeting_id == meeting.id, public_clause(MeetingComment))
         .options(selectinload(MeetingComment.author))
     ).all()
     rows = sorted(

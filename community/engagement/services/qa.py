@@ -33,6 +33,8 @@ from community.engagement.services.common import clean_text, officials_of
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _
+from community.moderation.models import ModerationState
+from community.moderation.permissions import public_clause
 from community.spaces.models import Municipality, Space
 from community.text import render_markdown
 
@@ -52,7 +54,7 @@ class SessionInput:
     helper_emails: list[str] = field(default_factory=list)
 
 
-def _bump(session: QASession) -> None:
+def bump(session: QASession) -> None:
     """One more change a viewer could see: the live fragment's version goes up, in SQL."""
     db.session.execute(
         sa.update(QASession)
@@ -190,7 +192,7 @@ def ask(session: QASession, *, body: str, anonymous: bool, by: User) -> Question
     )
     db.session.add(question)
     db.session.flush()
-    _bump(session)
+    bump(session)
     if published:
         signals.question_published.send(question, by=by)
     return question
@@ -217,7 +219,7 @@ def vote(question: Question, *, by: User) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.expire(question, ["vote_count"])
-    _bump(session)
+    bump(session)
 
 
 def unvote(question: Question, *, by: User) -> None:
@@ -237,7 +239,7 @@ def unvote(question: Question, *, by: User) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.expire(question, ["vote_count"])
-    _bump(session)
+    bump(session)
 
 
 def my_votes(session: QASession, user: User | None) -> set[int]:
@@ -269,7 +271,7 @@ def publish(question: Question, *, by: User) -> None:
     question.hidden_reason = ""
     question.published_at = question.published_at or utcnow()
     db.session.flush()
-    _bump(session)
+    bump(session)
     signals.question_published.send(question, by=by)
 
 
@@ -287,7 +289,7 @@ def hide(question: Question, *, reason: str, by: User) -> None:
     question.state = QuestionState.HIDDEN
     question.answering_since = None
     db.session.flush()
-    _bump(session)
+    bump(session)
     if was_published:
         signals.question_withdrawn.send(question, by=by)
 
@@ -326,7 +328,7 @@ def merge(question: Question, *, into_id: int, by: User) -> Question:
     question.answering_since = None
     db.session.flush()
     db.session.expire(target, ["vote_count"])
-    _bump(session)
+    bump(session)
     if was_published:
         signals.question_withdrawn.send(question, by=by)
     return target
@@ -344,7 +346,7 @@ def mark_answering(question: Question, *, by: User) -> None:
     )
     question.answering_since = utcnow()
     db.session.flush()
-    _bump(session)
+    bump(session)
 
 
 def answer(question: Question, *, text: str, by: User) -> None:
@@ -362,7 +364,7 @@ def answer(question: Question, *, text: str, by: User) -> None:
     question.answered_at = question.answered_at or utcnow()
     question.answering_since = None
     db.session.flush()
-    _bump(session)
+    bump(session)
     if first:
         signals.question_answered.send(question, by=by)
 
@@ -370,16 +372,24 @@ def answer(question: Question, *, text: str, by: User) -> None:
 # --- what the page shows --------------------------------------------------------------------------------
 
 
-def questions(session: QASession, *, moderator: bool = False) -> list[Question]:
+def questions(
+    session: QASession, *, moderator: bool = False, visible: sa.ColumnElement[bool] | None = None
+) -> list[Question]:
     """The questions as the live page orders them: the one being answered, then the open ones by votes,
-    then the answered ones (newest answer first). Moderators also see those waiting and those hidden."""
+    then the answered ones (newest answer first). The session's moderators also see those waiting and
+    those hidden. ``visible`` is moderation's clause for the viewer on top of that (None: only what
+    everyone may see, as on the presenter's screen)."""
     states = [QuestionState.PUBLISHED]
     if moderator:
         states += [QuestionState.PENDING, QuestionState.HIDDEN]
     rows = list(
         db.session.scalars(
             sa.select(Question)
-            .where(Question.session_id == session.id, Question.state.in_(states))
+            .where(
+                Question.session_id == session.id,
+                Question.state.in_(states),
+                visible if visible is not None else public_clause(Question),
+            )
             .options(selectinload(Question.author), selectinload(Question.answered_by))
         )
     )
@@ -439,7 +449,10 @@ class Figures:
 
 
 def figures(session: QASession) -> Figures:
-    published = Question.state == QuestionState.PUBLISHED
+    """Public figures: a question hidden by moderation counts as hidden, one held by it as waiting."""
+    public = public_clause(Question)
+    published = sa.and_(Question.state == QuestionState.PUBLISHED, public)
+    held = Question.moderation_state == ModerationState.HELD
     row = db.session.execute(
         sa.select(
             sa.func.count(sa.case((published, 1))),
@@ -447,7 +460,9 @@ def figures(session: QASession) -> Figures:
                 sa.distinct(
                     sa.case(
                         (
-                            Question.state.in_([QuestionState.PUBLISHED, QuestionState.MERGED]),
+                            sa.and_(
+                                Question.state.in_([QuestionState.PUBLISHED, QuestionState.MERGED]), public
+                            ),
                             Question.author_id,
                         )
                     )
@@ -455,9 +470,32 @@ def figures(session: QASession) -> Figures:
             ),
             sa.func.count(sa.case((sa.and_(published, Question.answered_at.is_not(None)), 1))),
             sa.func.coalesce(sa.func.sum(sa.case((published, Question.vote_count), else_=0)), 0),
-            sa.func.count(sa.case((Question.state == QuestionState.HIDDEN, 1))),
+            sa.func.count(
+                sa.case(
+                    (
+                        sa.or_(
+                            Question.state == QuestionState.HIDDEN,
+                            sa.and_(
+                                Question.state != QuestionState.MERGED,
+                                Question.moderation_state == ModerationState.HIDDEN,
+                            ),
+                        ),
+                        1,
+                    )
+                )
+            ),
             sa.func.count(sa.case((Question.state == QuestionState.MERGED, 1))),
-            sa.func.count(sa.case((Question.state == QuestionState.PENDING, 1))),
+            sa.func.count(
+                sa.case(
+                    (
+                        sa.or_(
+                            Question.state == QuestionState.PENDING,
+                            sa.and_(Question.state == QuestionState.PUBLISHED, held),
+                        ),
+                        1,
+                    )
+                )
+            ),
         ).where(Question.session_id == session.id)
     ).one()
     return Figures(*(int(v or 0) for v in row))

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from community.engagement.models import Idea, IdeaState
 from community.extensions import db
+from community.moderation.permissions import public_clause
 
 WORD = re.compile(r"\w+")
 MAX_WORDS = 12
@@ -63,9 +64,23 @@ def index_idea(idea: Idea) -> None:
     )
 
 
+def unindex_idea(idea: Idea) -> None:
+    if _engine() != "postgresql":
+        db.session.execute(sa.text("DELETE FROM idea_search WHERE rowid = :id"), {"id": idea.id})
+
+
 def _ids(
-    municipality_id: int, words: list[str], text: str, *, any_word: bool, limit: int, exclude: int | None
+    municipality_id: int,
+    words: list[str],
+    text: str,
+    *,
+    any_word: bool,
+    limit: int,
+    exclude: int | None,
+    visible: sa.ColumnElement[bool] | None = None,
 ):
+    """``visible``: moderation's clause for the person searching (None: only what everyone may see)."""
+    shown = visible if visible is not None else public_clause(Idea)
     if _engine() == "postgresql":
         raw = [w for w in WORD.findall(text) if w.casefold() not in COMMON][:MAX_WORDS]
         query_text = (" or " if any_word else " ").join(raw)[:500]
@@ -76,6 +91,7 @@ def _ids(
             .where(
                 Idea.municipality_id == municipality_id,
                 Idea.state != IdeaState.MERGED,
+                shown,
                 vector.op("@@")(tsquery),
             )
             .order_by(Idea.id.desc())
@@ -97,7 +113,7 @@ def _ids(
         ids_query = (
             sa.select(newest.c.id)
             .join(Idea, Idea.id == newest.c.id)
-            .where(Idea.municipality_id == municipality_id, Idea.state != IdeaState.MERGED)
+            .where(Idea.municipality_id == municipality_id, Idea.state != IdeaState.MERGED, shown)
             .order_by(newest.c.rank, newest.c.id.desc())
         )
     if exclude is not None:
@@ -111,19 +127,27 @@ def _words(text: str) -> list[str]:
 
 
 def similar(
-    municipality_id: int, title: str, body: str = "", *, limit: int = 5, exclude: int | None = None
+    municipality_id: int,
+    title: str,
+    body: str = "",
+    *,
+    limit: int = 5,
+    exclude: int | None = None,
+    visible: sa.ColumnElement[bool] | None = None,
 ) -> list[int]:
     """Ids of ideas that share words with ``title`` (and a little of ``body``), most alike first."""
     text = f"{title} {' '.join((body or '').split()[:30])}"
     words = _words(text)
     if not words:
         return []
-    return _ids(municipality_id, words, text, any_word=True, limit=limit, exclude=exclude)
+    return _ids(municipality_id, words, text, any_word=True, limit=limit, exclude=exclude, visible=visible)
 
 
-def search(municipality_id: int, query: str, *, limit: int = 50) -> list[int]:
+def search(
+    municipality_id: int, query: str, *, limit: int = 50, visible: sa.ColumnElement[bool] | None = None
+) -> list[int]:
     """Ids of ideas matching every word of ``query`` in some form, best first."""
     words = list(dict.fromkeys(stems(query)))[:MAX_WORDS]
     if not words:
         return []
-    return _ids(municipality_id, words, query, any_word=False, limit=limit, exclude=None)
+    return _ids(municipality_id, words, query, any_word=False, limit=limit, exclude=None, visible=visible)

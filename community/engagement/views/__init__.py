@@ -13,6 +13,7 @@ from community.engagement import permissions
 from community.errors import DomainError
 from community.extensions import db
 from community.i18n import _
+from community.moderation.permissions import can_see_content, visible_clause
 from community.spaces.models import Municipality, Space
 from community.spaces.tenancy import current_municipality
 
@@ -30,13 +31,24 @@ def municipality() -> Municipality:
 
 def load(model: type[T], object_id: int) -> T:
     """An engagement the visitor may see, else 404 (one in a members-only space does not exist for
-    outsiders). One held in a space wears that space's colours."""
+    outsiders, and an idea hidden or held by moderation only for its author and its moderators). One
+    held in a space wears that space's colours."""
     found: Any = db.session.get(model, object_id)
-    if found is None or not permissions.can_view(current_user, found):
+    if (
+        found is None
+        or not permissions.can_view(current_user, found)
+        or not can_see_content(current_user, found)
+    ):
         abort(404)
     if found.space is not None:
         g.space = found.space
     return found
+
+
+def municipality_visible(model: type, place: Municipality) -> Any:
+    """Moderation's ``visible_clause`` for a list across the municipality (the idea portal): staff see
+    everything, others what is visible and their own."""
+    return visible_clause(model, current_user, None, municipality_id=place.id)
 
 
 def visible_space_ids() -> list[int]:

@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 
 from community.engagement import bp, permissions
 from community.engagement.forms import SettingsForm
-from community.engagement.models import PromiseKind
+from community.engagement.models import Idea, PromiseKind
 from community.engagement.services import consultations, ideas, meetings, promises, qa
 from community.engagement.services.common import settings_for
-from community.engagement.views import attach_error, municipality, visible_space_ids
+from community.engagement.views import attach_error, municipality, municipality_visible, visible_space_ids
 from community.errors import DomainError
 from community.extensions import db
 from community.i18n import _
@@ -28,7 +28,13 @@ def index():
         past=qa.past(place.id, space_ids=spaces, limit=5),
         meetings=meetings.listed(place.id, space_ids=spaces, limit=10),
         consultations=consultations.listed(place.id, space_ids=spaces, limit=10),
-        ideas=ideas.listed(place.id, order="support", space_ids=spaces, limit=5).items,
+        ideas=ideas.listed(
+            place.id,
+            order="support",
+            space_ids=spaces,
+            limit=5,
+            visible=municipality_visible(Idea, place),
+        ).items,
         terms=promises.terms(place.id),
         threshold=settings_for(place.id).idea_threshold,
         staff=permissions.can_create(current_user, place.id),

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from community import geo
 from community.engagement import bp, permissions
 from community.engagement.forms import ActionForm, CommentForm, ConsultationForm, DecisionForm, SiteForm
-from community.engagement.models import PREFERENCE_LABELS, Consultation, ConsultationMode, Site
+from community.engagement.models import PREFERENCE_LABELS, Consultation, ConsultationMode, Site, SiteComment
+from community.engagement.moderation import visible
 from community.engagement.services import consultations as service
 from community.engagement.views import (
     attach_error,
@@ -22,8 +23,9 @@ from community.engagement.views import (
 )
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import flash_errors
+from community.forms import Kept, flash_errors
 from community.i18n import _, to_utc
+from community.moderation.permissions import can_see_content
 from community.permissions import require
 
 
@@ -120,8 +122,14 @@ def consultation_new():
 
 
 def _page(
-    consultation: Consultation, *, site_form: SiteForm | None = None, status: int = 200, comment_errors=None
+    consultation: Consultation,
+    *,
+    site_form: SiteForm | None = None,
+    status: int = 200,
+    kept: Kept | None = None,
 ):
+    """The consultation; ``kept``: a comment on a site (slot: the site's id) that needs the person's
+    attention, shown again under that site."""
     results = service.results(consultation)
     points = [
         {
@@ -133,7 +141,7 @@ def _page(
             "url": f"#site-{s.id}",
         }
         for s in consultation.sites
-        if s.status.value != "declined"
+        if s.status.value != "declined" and can_see_content(current_user, s)
     ]
     municipality_row = service.consultation_municipality(consultation)
     top = max(
@@ -143,19 +151,19 @@ def _page(
         "engagement/consultation_detail.html",
         consultation=consultation,
         space=consultation.space,
-        candidates=service.candidates(consultation),
-        proposals=service.proposals(consultation),
+        candidates=service.candidates(consultation, current_user),
+        voting=service.candidates(consultation),
+        proposals=service.proposals(consultation, current_user),
         results=results,
         top=top or 1,
-        comments=service.comments(consultation),
+        comments=service.comments(consultation, visible=visible(SiteComment, current_user, consultation)),
         mine=service.my_views(consultation, current_user),
         participants=service.participant_count(consultation),
         can_take_part=permissions.can_take_part(current_user, consultation),
         can_manage=permissions.can_manage_consultation(current_user, consultation),
         can_decide=permissions.can_decide(current_user, consultation),
         site_form=site_form or SiteForm(),
-        comment_form=CommentForm(),
-        comment_errors=comment_errors or {},
+        kept=kept,
         decision_form=DecisionForm(),
         action_form=ActionForm(),
         preference_labels=PREFERENCE_LABELS,
@@ -209,8 +217,8 @@ def consultation_views(consultation_id: int):
 
 def _site(consultation: Consultation, site_id: int) -> Site:
     site = db.session.get(Site, site_id)
-    if site is None or site.consultation_id != consultation.id:
-        abort(404)
+    if site is None or site.consultation_id != consultation.id or not can_see_content(current_user, site):
+        abort(404)  # hidden or held by moderation: only its proposer and its moderators reach it
     return site
 
 
@@ -225,12 +233,13 @@ def consultation_comment(consultation_id: int, site_id: int):
             entry = service.comment(site, body=form.body.data, by=current_user)
         except DomainError as exc:
             db.session.rollback()
-            form.body.errors.append(str(exc))
+            attach_error(form, exc, "body")
         else:
             db.session.commit()
             flash(_("Your comment is published."), "success")
             return _back(consultation, f"site-comment-{entry.id}")
-    return _page(consultation, status=400, comment_errors={site.id: form.body.errors})
+    kept = Kept(form, site_id)
+    return _page(load(Consultation, consultation_id), status=kept.status, kept=kept)
 
 
 def _site_input(form: SiteForm) -> service.SiteInput:

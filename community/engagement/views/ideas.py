@@ -21,9 +21,11 @@ from community.engagement.models import (
     IDEA_TRANSITIONS,
     Idea,
     IdeaCategory,
+    IdeaComment,
     IdeaState,
     PromiseKind,
 )
+from community.engagement.moderation import visible
 from community.engagement.services import ideas as service
 from community.engagement.services import promises
 from community.engagement.services.common import settings_for
@@ -32,12 +34,13 @@ from community.engagement.views import (
     chosen_space,
     load,
     municipality,
+    municipality_visible,
     space_choices,
     visible_space_ids,
 )
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import flash_errors
+from community.forms import Kept, flash_errors
 from community.i18n import _
 from community.permissions import require
 
@@ -52,7 +55,7 @@ def idea_list():
     order = "support" if request.args.get("order") == "support" else "new"
     query = (request.args.get("q") or "").strip()[:200]
     if query:
-        items, next_cursor = service.found(place.id, query), None
+        items, next_cursor = service.found(place.id, query, visible=municipality_visible(Idea, place)), None
     else:
         page = service.listed(
             place.id,
@@ -61,6 +64,7 @@ def idea_list():
             order=order,
             cursor=request.args.get("cursor"),
             space_ids=visible_space_ids(),
+            visible=municipality_visible(Idea, place),
         )
         items, next_cursor = page.items, page.next_cursor
     return render_template(
@@ -97,7 +101,9 @@ def idea_new():
                     raise DomainError(str(exc), field="place") from exc
                 lat, lon, label = found.lat, found.lon, found.label
             if form.confirmed.data != "1":
-                similar = service.similar(place.id, form.title.data, form.body.data)
+                similar = service.similar(
+                    place.id, form.title.data, form.body.data, visible=municipality_visible(Idea, place)
+                )
             if not similar:
                 idea = service.submit(
                     place,
@@ -128,7 +134,7 @@ def idea_new():
     ), (400 if form.errors else 200)
 
 
-def _page(idea: Idea, *, comment_form=None, response_form=None, merge_form=None, status: int = 200):
+def _page(idea: Idea, *, kept: Kept | None = None, response_form=None, merge_form=None, status: int = 200):
     response_form = response_form or IdeaResponseForm()
     response_form.state.choices = [(s.value, str(IDEA_STATE_LABELS[s])) for s in IDEA_TRANSITIONS[idea.state]]
     merged_into = db.session.get(Idea, idea.merged_into_id) if idea.merged_into_id else None
@@ -137,7 +143,7 @@ def _page(idea: Idea, *, comment_form=None, response_form=None, merge_form=None,
         idea=idea,
         space=idea.space,
         merged_into=merged_into,
-        comments=service.comments(idea),
+        comments=service.comments(idea, visible=visible(IdeaComment, current_user, idea)),
         responses=service.responses(idea),
         supporting=service.supports(idea, current_user),
         promise=promises.tracked(PromiseKind.IDEA, idea.id),
@@ -146,7 +152,8 @@ def _page(idea: Idea, *, comment_form=None, response_form=None, merge_form=None,
         can_comment=permissions.can_comment_idea(current_user, idea),
         can_respond=permissions.can_respond(current_user, idea) and bool(IDEA_TRANSITIONS[idea.state]),
         can_merge=permissions.can_merge_idea(current_user, idea),
-        comment_form=comment_form or CommentForm(),
+        comment_form=CommentForm(formdata=None),
+        kept=kept,
         response_form=response_form,
         merge_form=merge_form or IdeaMergeForm(),
         action_form=ActionForm(),
@@ -211,7 +218,8 @@ def idea_comment(idea_id: int):
             db.session.commit()
             flash(_("Your comment is published."), "success")
             return _back(idea, f"c-{entry.id}")
-    return _page(idea, comment_form=form, status=400)
+    kept = Kept(form, "comment")
+    return _page(load(Idea, idea_id), kept=kept, status=kept.status)
 
 
 @bp.post("/ideas/<int:idea_id>/respond")

@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 
 from community.engagement import bp, permissions
 from community.engagement.forms import CommentForm, MeetingForm, SummaryForm
-from community.engagement.models import CitizenMeeting, MeetingTopic
+from community.engagement.models import CitizenMeeting, MeetingComment, MeetingTopic
+from community.engagement.moderation import visible
 from community.engagement.services import meetings as service
 from community.engagement.views import (
     attach_error,
@@ -20,7 +21,7 @@ from community.engagement.views import (
 )
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import small_int
+from community.forms import Kept, small_int
 from community.i18n import _, to_utc
 from community.permissions import require
 
@@ -67,22 +68,23 @@ def meeting_new():
 def _page(
     meeting: CitizenMeeting,
     *,
-    form: CommentForm | None = None,
+    kept: Kept | None = None,
     summary_form: SummaryForm | None = None,
-    errors_for=None,
 ):
+    """The meeting; ``kept``: a comment or reply that needs the person's attention, shown again under
+    its topic (slot: topic id, parent comment id)."""
     officials_only = request.args.get("show") == "officials"
+    seen = visible(MeetingComment, current_user, meeting)
     return render_template(
         "engagement/meeting_detail.html",
         meeting=meeting,
         space=meeting.space,
-        threads=service.threads(meeting) if not officials_only else {},
-        said=service.officials_said(meeting) if officials_only else [],
+        threads=service.threads(meeting, visible=seen) if not officials_only else {},
+        said=service.officials_said(meeting, visible=seen) if officials_only else [],
         officials_only=officials_only,
         figures=service.figures(meeting),
         can_comment=permissions.can_comment_meeting(current_user, meeting),
-        form=form or CommentForm(),
-        errors_for=errors_for,
+        kept=kept,
         summary_form=summary_form or SummaryForm(summary=meeting.summary),
         can_summarise=permissions.can_summarise(current_user, meeting),
         can_export=permissions.can_export_meeting(current_user, meeting),
@@ -116,7 +118,8 @@ def meeting_comment(meeting_id: int, topic_id: int):
             return redirect(
                 url_for("engagement.meeting_detail", meeting_id=meeting.id, _anchor=f"c-{entry.id}")
             )
-    return _page(meeting, form=form, errors_for=(topic.id, small_int(form.parent_id.data))), 400
+    kept = Kept(form, (topic_id, small_int(form.parent_id.data)))
+    return _page(load(CitizenMeeting, meeting_id), kept=kept), kept.status
 
 
 @bp.post("/meetings/<int:meeting_id>/summary")

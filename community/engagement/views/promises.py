@@ -65,9 +65,31 @@ def response_times():
         table=table,
         kinds=list(PromiseKind),
         kind_labels=PROMISE_KIND_LABELS,
-        overdue=(overdue := promises.overdue(place.id)),
+        overdue=(overdue := public_items(promises.overdue(place.id))),
         urls=item_urls(overdue),
     )
+
+
+#: The moderation content type of what each kind of promise is about.
+CONTENT_TYPES = {
+    PromiseKind.QUESTION: "qa_question",
+    PromiseKind.IDEA: "idea",
+    PromiseKind.FAULT: "fault_report",
+}
+
+
+def public_items(items: list[TrackedItem]) -> list[TrackedItem]:
+    """The items whose question, idea or fault report everyone may see (the public page names them):
+    one query per kind, through moderation's registry (engagement never imports maintenance)."""
+    from community.moderation import registry
+
+    found = registry.load_many([(CONTENT_TYPES[i.kind], i.ref_id) for i in items])
+    return [
+        i
+        for i in items
+        if (obj := found.get((CONTENT_TYPES[i.kind], i.ref_id))) is not None
+        and getattr(obj, "is_visible_to_all", True)
+    ]
 
 
 @bp.get("/tracked")

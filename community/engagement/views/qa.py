@@ -16,13 +16,15 @@ from community.db import utcnow
 from community.engagement import bp, permissions
 from community.engagement.forms import ActionForm, AnswerForm, AskForm, MergeForm, QASessionForm, ReasonForm
 from community.engagement.models import QARole, QASession, Question, QuestionState
+from community.engagement.moderation import visible
 from community.engagement.services import qa as service
 from community.engagement.services.common import officials_of
 from community.engagement.views import attach_error, chosen_space, load, municipality, space_choices
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import flash_errors
+from community.forms import Kept, attention_status, flash_errors
 from community.i18n import _, current_language, to_utc
+from community.moderation.permissions import can_see_content
 from community.permissions import require
 from community.text import plain_excerpt
 
@@ -84,9 +86,15 @@ def _status_text(items: list[Question]) -> str:
     return _("Answering now: %(question)s", question=plain_excerpt(now.body, 120))
 
 
-def _live_context(session: QASession) -> dict[str, Any]:
+def _live_context(session: QASession, *, screen: bool = False) -> dict[str, Any]:
+    """What the live page shows this viewer; ``screen``: the presenter's view for the room, which shows
+    only what everyone may see."""
     moderator = permissions.can_moderate(current_user, session)
-    items = service.questions(session, moderator=moderator)
+    items = service.questions(
+        session,
+        moderator=moderator and not screen,
+        visible=None if screen else visible(Question, current_user, session),
+    )
     status = _status_text(items)
     return {
         "session": session,
@@ -99,14 +107,19 @@ def _live_context(session: QASession) -> dict[str, Any]:
         "now": utcnow(),
         "status": status,
         "status_digest": hashlib.sha1(status.encode()).hexdigest()[:10],
-        "published": [q for q in items if q.state == QuestionState.PUBLISHED],
+        "published": [q for q in items if q.state == QuestionState.PUBLISHED and q.is_visible_to_all],
         "action_form": ActionForm(),
     }
 
 
 @bp.get("/qa/<int:session_id>")
 def qa_detail(session_id: int):
-    session = _session(session_id)
+    return _detail(_session(session_id))
+
+
+def _detail(session: QASession, *, form: AskForm | None = None, kept: Kept | None = None) -> str:
+    """The Q&A hour's page; ``form``: the question the person just asked, ``kept``: an answer that
+    needs its author's attention (see ``community.forms.Kept``), both shown again in place."""
     context = _live_context(session)
     return render_template(
         "engagement/qa_detail.html",
@@ -114,7 +127,8 @@ def qa_detail(session_id: int):
         space=session.space,
         hosts=service.people(session, QARole.HOST),
         live_tag=_live_tag(session, "page"),
-        form=AskForm(),
+        form=form or AskForm(formdata=None),
+        kept=kept,
         can_ask=permissions.can_ask(current_user, session),
         merged=service.merged_into(session) if session.is_closed else {},
     )
@@ -138,13 +152,14 @@ def qa_live(session_id: int):
     anonymous = not current_user.is_authenticated
     entry: dict[Any, Any] = (_ANONYMOUS_FRAGMENTS.get(tag) if anonymous else None) or {}
     context = None
+    screen = view == "presenter"
     if "digest" not in entry:
-        context = _live_context(session)
+        context = _live_context(session, screen=screen)
         entry["digest"] = context["status_digest"]
     oob = request.headers.get("X-Live-Status") not in (None, entry["digest"])
     html = entry.get(oob)
     if html is None:
-        context = context or _live_context(session)
+        context = context or _live_context(session, screen=screen)
         template = "engagement/_qa_presenter.html" if view == "presenter" else "engagement/_qa_live.html"
         html = entry[oob] = render_template(template, **context, live_tag=tag, oob_status=oob)
     if anonymous:
@@ -165,7 +180,7 @@ def qa_presenter(session_id: int):
     session = _session(session_id)
     return render_template(
         "engagement/qa_presenter.html",
-        **_live_context(session),
+        **_live_context(session, screen=True),
         space=session.space,
         live_tag=_live_tag(session, "presenter"),
     )
@@ -196,17 +211,7 @@ def qa_ask(session_id: int):
             else:
                 flash(_("Your question is published."), "success")
             return _back(session, question)
-    context = _live_context(session)
-    return render_template(
-        "engagement/qa_detail.html",
-        **context,
-        space=session.space,
-        hosts=service.people(session, QARole.HOST),
-        live_tag=_live_tag(session, "page"),
-        form=form,
-        can_ask=permissions.can_ask(current_user, session),
-        merged={},
-    ), 400
+    return _detail(_session(session_id), form=form), attention_status(form)
 
 
 def _question(question_id: int) -> tuple[QASession, Question]:
@@ -218,6 +223,8 @@ def _question(question_id: int) -> tuple[QASession, Question]:
         current_user, session
     ):
         abort(404)
+    if not can_see_content(current_user, question):
+        abort(404)  # hidden or held by moderation: only its asker and its moderators reach it
     return session, question
 
 
@@ -301,14 +308,21 @@ def qa_answering(question_id: int):
 @bp.post("/qa/questions/<int:question_id>/answer")
 @login_required
 def qa_answer(question_id: int):
-    session, _q = _question(question_id)
+    session, question = _question(question_id)
     require(permissions.can_answer(current_user, session))
-    return _act(
-        question_id,
-        lambda q, f: service.answer(q, text=f.answer.data, by=current_user),
-        _("Your answer is published."),
-        AnswerForm(),
-    )
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            service.answer(question, text=form.answer.data, by=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc, "answer")
+        else:
+            db.session.commit()
+            flash(_("Your answer is published."), "success")
+            return _back(session, question)
+    kept = Kept(form, ("answer", question_id))
+    return _detail(_session(session.id), kept=kept), kept.status
 
 
 @bp.app_template_filter("share")

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from community import geo
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import flash_errors, small_int
+from community.forms import Kept, small_int
 from community.i18n import _, to_local
 from community.moderation.permissions import can_see_content, visible_clause
 from community.notifications.mail import external_url
@@ -91,7 +91,12 @@ def write():
 
 @bp.get("/s/<space_slug>/posts/<int:post_id>")
 def post_detail(post_id: int):
-    post = _post(post_id)
+    return _detail_page(_post(post_id))
+
+
+def _detail_page(post: Post, kept: Kept | None = None) -> str:
+    """The post with its comments; ``kept``: a comment, reply or answer to a help post the person just
+    sent that needs their attention, shown again in its place (see ``community.forms.Kept``)."""
     threads = comments.threads(post)
     authors = [post.author_id, *(c.author_id for t in threads for c in [t.comment, *t.replies])]
     badges = official_badges(space(), authors)
@@ -103,8 +108,8 @@ def post_detail(post_id: int):
         "badges": badges,
         "post_thanked": post_thanked,
         "comment_thanked": comment_thanked,
-        "comment_form": CommentForm(),
-        "reply_form": ReplyForm(),
+        "comment_form": CommentForm(formdata=None),
+        "kept": kept,
         "action_form": FlaskForm(),
         "accept_form": AcceptForm(),
     }
@@ -117,7 +122,7 @@ def post_detail(post_id: int):
         vote_form.options.choices = [(o.id, o.label) for o in post.options]
         context.update(results=result, vote_form=vote_form, show_results=polls.shows_results(post, result))
     if post.is_help:
-        context["respond_form"] = RespondForm()
+        context["respond_form"] = (kept.at("respond") if kept else None) or RespondForm(formdata=None)
         helpers = help.helpers_of(post) if permissions.can_resolve_help(current_user, post, space()) else []
         resolve_form = ResolveForm()
         resolve_form.helper_id.choices = [
@@ -224,19 +229,18 @@ def thank(post_id: int):
 def comment(post_id: int):
     post = _post(post_id)
     form = CommentForm() if not request.form.get("parent_id") else ReplyForm()
+    parent = small_int(form.parent_id.data)
     if form.validate_on_submit():
-        parent = small_int(form.parent_id.data)
         try:
             new = comments.add_comment(post, space(), by=current_user, body=form.body.data, parent_id=parent)
         except DomainError as exc:
             db.session.rollback()
-            flash(str(exc), "error")
+            attach_error(form, exc, "body")
         else:
             db.session.commit()
             return redirect(_detail_url(post, f"comment-{new.id}"))
-    else:
-        flash_errors(form)
-    return redirect(_detail_url(post, "comment-form"))
+    kept = Kept(form, ("reply", parent) if parent else "comment")
+    return _detail_page(_post(post_id), kept), kept.status
 
 
 def _comment(comment_id: int) -> Comment:
@@ -360,14 +364,13 @@ def respond(post_id: int):
             conversation = help.respond(post, space(), by=current_user, message=form.message.data)
         except DomainError as exc:
             db.session.rollback()
-            flash(str(exc), "error")
+            attach_error(form, exc, "message")
         else:
             db.session.commit()
             flash(_("Your message is sent. Continue the conversation here."), "success")
             return redirect(url_for("conversations.show", conversation_id=conversation.id))
-    else:
-        flash_errors(form)
-    return redirect(_detail_url(post, "help"))
+    kept = Kept(form, "respond")
+    return _detail_page(_post(post_id), kept), kept.status
 
 
 @bp.post("/s/<space_slug>/posts/<int:post_id>/resolve")
