@@ -1,6 +1,7 @@
 """Every model, imported once so SQLAlchemy's metadata and Alembic see the whole schema."""
 
-from community.accounts.models import User
+from community.accounts.models import User, UserIdentity
+from community.api.models import ApiToken, Open311Request
 from community.conversations.models import Conversation, ConversationMember, Message
 from community.geo import CustomPlace
 from community.helpdesk.models import (
@@ -57,6 +58,7 @@ from community.villages.models import (
 __all__ = [
     "Action",
     "Agreement",
+    "ApiToken",
     "AuditEntry",
     "Block",
     "Booking",
@@ -91,6 +93,7 @@ __all__ = [
     "Message",
     "Municipality",
     "Notification",
+    "Open311Request",
     "PollOption",
     "PollVote",
     "Post",
@@ -103,6 +106,7 @@ __all__ = [
     "Space",
     "Tag",
     "User",
+    "UserIdentity",
     "Visit",
     "VolunteerProfile",
     "WatchedWord",

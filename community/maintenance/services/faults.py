@@ -33,6 +33,7 @@ from community.media import save_image_sizes
 from community.moderation.permissions import public_clause
 from community.spaces.models import Municipality
 from community.spaces.services import space_admins
+from community.spaces.tenancy import covers
 from community.text import refuse_cpr, render_markdown
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -138,6 +139,14 @@ def report_fault(municipality: Municipality, data: FaultInput, *, by: User) -> F
     if not permissions.can_report_fault(by):
         raise NotAllowed(_("Confirm your e-mail address first, then you can report faults."))
     lat, lon, label = _point(data)
+    if not covers(municipality, lat, lon):
+        raise DomainError(
+            _(
+                "The place is outside %(municipality)s. Report it to the municipality it is in.",
+                municipality=municipality.name,
+            ),
+            field="latitude",
+        )
     if not data.description.strip():
         raise DomainError(
             _("Describe what is wrong, for example: the net in the north goal is torn."), field="description"
