@@ -7,6 +7,7 @@ from __future__ import annotations
 import http
 
 from flask import Flask, current_app
+from flask_limiter import ExemptionScope
 from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
@@ -101,7 +102,8 @@ def init_app(app: Flask) -> None:
     )
     for blueprint in (v1, open311.bp):
         csrf.exempt(blueprint)  # a token (or an API key), never a cookie: nothing to forge
-        limiter.exempt(blueprint)  # not the HTML pages' limits, but its own, per token:
+        # Not the HTML pages' limits (application and default ones), but its own, per token:
+        limiter.exempt(blueprint, flags=ExemptionScope.APPLICATION | ExemptionScope.DEFAULT)
     limiter.limit(_limit, key_func=rate_key, scope="api")(v1)
     limiter.limit(
         lambda: current_app.config["OPEN311_RATE_LIMIT"], key_func=open311.rate_key, scope="open311"

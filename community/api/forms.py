@@ -9,7 +9,7 @@ from community.i18n import _l, lazy_ngettext
 
 
 def _lifetimes():
-    return [(str(days), lazy_ngettext("%(num)s day", "%(num)s days", days)) for days in LIFETIMES]
+    return choices([(str(days), lazy_ngettext("%(num)s day", "%(num)s days", days)) for days in LIFETIMES])
 
 
 class TokenForm(Form):
