@@ -43,7 +43,6 @@ from community.i18n import _
 from community.spaces.models import Municipality
 from community.urls import safe_next
 
-oauth = OAuth()
 #: Claims this module reads. Everything else the provider sends is dropped before anything is kept.
 READ_CLAIMS = frozenset({"sub", "email", "email_verified", "name", "given_name", "family_name"})
 #: Seconds a pending link (a first login waiting for the account's password) stays valid.
@@ -212,11 +211,12 @@ def sign_in(provider: Provider, claims: dict[str, Any]) -> User | None:
 
 
 def client(name: str):
-    return oauth.create_client(name)
+    return current_app.extensions["faelled_oauth"].create_client(name)
 
 
 def init_app(app: Flask) -> None:
-    oauth.init_app(app)
+    oauth = OAuth(app)  # one per app: each app has its own providers
+    app.extensions["faelled_oauth"] = oauth
     for provider in providers(app).values():
         oauth.register(
             provider.name,
@@ -227,7 +227,6 @@ def init_app(app: Flask) -> None:
                 "scope": provider.scopes,
                 "code_challenge_method": "S256",
                 "token_endpoint_auth_method": "client_secret_basic" if provider.client_secret else "none",
-                "timeout": 10,
             },
         )
 
@@ -292,6 +291,7 @@ def oidc_callback(name: str):
             provider,
         )
     claims = dict(token.get("userinfo") or {})
+    claims = {**_userinfo(name, token, claims.get("sub")), **claims}
     if not claims:
         return _refused(
             _("%(provider)s sent an answer we cannot use. Try again.", provider=provider.label), provider
@@ -306,6 +306,19 @@ def oidc_callback(name: str):
         return redirect(url_for("accounts.oidc_link"))
     db.session.commit()
     return _logged_in(user, provider)
+
+
+def _userinfo(name: str, token: dict[str, Any], subject: Any) -> dict[str, Any]:
+    """What the provider's userinfo endpoint adds to the ID token's claims (providers that keep e-mail
+    and name out of the ID token), only when it is about the same subject."""
+    oauth_client = client(name)
+    if not subject or not oauth_client.load_server_metadata().get("userinfo_endpoint"):
+        return {}
+    try:
+        found = dict(oauth_client.userinfo(token=token))
+    except (AuthlibBaseError, RequestException, ValueError):
+        return {}
+    return found if found.get("sub") == subject else {}
 
 
 def _logged_in(user: User, provider: Provider):
