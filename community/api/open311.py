@@ -12,14 +12,15 @@ routes it to whoever fixes it, looks for open reports of the same kind nearby (n
 
 from __future__ import annotations
 
+import json as stdjson
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, g, json, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, request, url_for
 from flask_limiter.util import get_remote_address
 from sqlalchemy.orm import selectinload
 
@@ -30,7 +31,7 @@ from community.db import utcnow
 from community.errors import DomainError
 from community.extensions import db
 from community.forms import small_int
-from community.i18n import to_local, to_utc
+from community.i18n import local_zone
 from community.maintenance.models import (
     FAULT_CATEGORY_LABELS,
     OPEN_FAULT_STATUSES,
@@ -118,7 +119,8 @@ def render(
     """One document in the format the path asks for: JSON as the spec shows it (a list of objects, or
     an object), XML with the spec's root and element names (``<services><service>…``)."""
     if _fmt() == "json":
-        response = Response(json.dumps(data, ensure_ascii=False), status=status, content_type=JSON)
+        # The spec's key order (Flask's own JSON would sort them).
+        response = Response(stdjson.dumps(data, ensure_ascii=False), status=status, content_type=JSON)
     else:
         if item is None:
             node = _element(root, data)
@@ -183,7 +185,9 @@ def jurisdiction() -> Municipality:
 
 def _stamp(moment: datetime | None) -> str | None:
     """ISO 8601 with the offset, in Danish local time (the spec requires the offset)."""
-    return to_local(moment).isoformat(timespec="seconds") if moment is not None else None
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC).astimezone(local_zone()).isoformat(timespec="seconds")
 
 
 def _date(name: str) -> datetime | None:
@@ -197,7 +201,7 @@ def _date(name: str) -> datetime | None:
     if moment.tzinfo is None:
         raise Open311Error(400, f"{name} must include a time zone offset (e.g. +02:00 or Z).")
     try:
-        return to_utc(moment)
+        return moment.astimezone(UTC).replace(tzinfo=None)
     except (OverflowError, ValueError) as exc:
         raise Open311Error(400, f"{name} is out of range.") from exc
 
