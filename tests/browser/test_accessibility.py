@@ -40,6 +40,7 @@ MUST_VISIT = {
     None: [
         "/",
         "/login",
+        "/api/docs",
         "/register",
         "/reset",
         "/s/stilling/",
@@ -61,6 +62,8 @@ MUST_VISIT = {
         "/admin/moderation/words",
         "/admin/moderation/protected",
         "/admin/moderation/people?find-email=borger%40example.org",
+        "/admin/api-keys",
+        "/profile/tokens",
     ],
     "frivillig@example.org": ["/helpdesk/volunteer", "/messages/"],
     "senior@example.org": ["/helpdesk/ask", "/helpdesk/requests"],
