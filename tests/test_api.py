@@ -409,3 +409,48 @@ def test_the_console_page_is_for_staff_only(client, login, village):
         == 403
     )
     assert db.session.scalars(sa.select(ApiToken)).all() == []
+
+
+# --- a citizen's own data --------------------------------------------------------------------------
+
+
+def test_tokens_are_in_the_export_and_revoked_with_the_account(client, login, village, outbox):
+    import io
+    import json
+    import zipfile
+
+    from tests.support import link_in
+
+    secret = _token(village.jens, Scope.READ, Scope.WRITE)
+    login(village.jens)
+    client.post("/profile/data")
+    archive = zipfile.ZipFile(io.BytesIO(client.get(link_in(outbox()[-1])).data))
+    (exported,) = json.loads(archive.read("api_tokens.json"))
+    assert exported["name"] == "script" and exported["prefix"] == secret[:12]
+    assert secret not in archive.read("api_tokens.json").decode()
+    client.post("/profile/delete", data={"content": "keep", "password": "correct horse battery"})
+    assert client.get("/api/v1/municipalities", headers=bearer(secret)).status_code == 401
+    assert db.session.scalar(sa.select(ApiToken)).revoked_at is not None
+
+
+def test_done_when_a_script_reads_events_and_comments_with_tokens(client, village):
+    """A script with a read token lists Stilling's events; with a write token it comments, and the
+    comment is on the page."""
+    event = _post(
+        village.space,
+        village.hanne,
+        title="Sankt Hans",
+        kind=PostKind.EVENT,
+        starts_at=utcnow() + timedelta(days=5),
+    )
+    db.session.commit()
+    read, write = _token(village.jens, Scope.READ), _token(village.jens, Scope.READ, Scope.WRITE)
+    events = client.get("/api/v1/spaces/stilling/events", headers=bearer(read)).json["items"]
+    assert [e["title"] for e in events] == ["Sankt Hans"] and events[0]["links"]["ical"]
+    made = client.post(
+        f"/api/v1/spaces/stilling/posts/{event.id}/comments",
+        json={"body": "Vi tager bål med."},
+        headers=bearer(write),
+    )
+    assert made.status_code == 201
+    assert "Vi tager bål med." in client.get(f"/s/stilling/posts/{event.id}").text

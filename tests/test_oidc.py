@@ -313,3 +313,13 @@ def test_password_login_can_be_turned_off(client, oidc_app, session_db):
         assert client.get("/register").status_code == 302
     finally:
         oidc_app.config["PASSWORD_LOGIN"] = True
+
+
+def test_deleting_the_account_forgets_the_providers_identifier(client, session_db):
+    from community.moderation.privacy import delete_account
+
+    client.get(_path(_callback(client, "mitid", "anna", "anna-password")))
+    user = session_db.session.scalar(sa.select(User).where(User.email == "anna.provider@example.org"))
+    delete_account(user, by=user)
+    session_db.session.commit()
+    assert session_db.session.scalars(sa.select(UserIdentity)).all() == []

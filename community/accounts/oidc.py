@@ -32,6 +32,7 @@ from flask_wtf import FlaskForm
 from joserfc.errors import JoseError
 from requests import RequestException
 
+from community import signals
 from community.accounts import bp
 from community.accounts.forms import OidcLinkForm
 from community.accounts.models import User, UserIdentity
@@ -388,3 +389,22 @@ def oidc_link_cancel():
         session.pop("oidc_link", None)
         flash(_("Nothing was linked. You are not logged in."), "info")
     return redirect(url_for("accounts.login"))
+
+
+# --- a citizen's own data --------------------------------------------------------------------------
+
+
+@signals.account_exporting.connect
+def _export(user: Any, **_kw: Any) -> dict[str, Any]:
+    from community.moderation.privacy import row
+
+    identities = db.session.scalars(sa.select(UserIdentity).where(UserIdentity.user_id == user.id))
+    return {
+        "login_providers": [row(i, "provider", "subject", "created_at", "last_login_at") for i in identities]
+    }
+
+
+@signals.account_deleting.connect
+def _delete(user: Any, **_kw: Any) -> None:
+    """The provider's identifier is personal data: gone with the account (a later login is a new one)."""
+    db.session.execute(sa.delete(UserIdentity).where(UserIdentity.user_id == user.id))

@@ -76,7 +76,7 @@ def _limit() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from community.api import open311, pages
+    from community.api import open311, pages, privacy  # noqa: F401 (privacy: signal receivers)
     from community.api.auth import rate_key
     from community.api.problems import edge_problem
     from community.api.v1 import bp as v1
