@@ -52,7 +52,7 @@ def test_a_token_made_on_the_profile_is_shown_once_stored_hashed_and_audited(cli
         data={"name": "Min kalender", "scopes": ["read", "write"], "days": "30"},
         headers=EN,
     )
-    assert page.status_code == 200
+    assert page.status_code == 201
     secret = re.search(r'value="(fld_[A-Za-z0-9_\-]+)"', page.text).group(1)
     assert "it is shown only this once" in page.text
     (stored,) = db.session.scalars(sa.select(ApiToken)).all()

@@ -65,7 +65,7 @@ def profile_tokens():
         else:
             db.session.commit()
             # Shown in this answer only: never in a redirect's flash message (the session cookie).
-            return _tokens_page(TokenForm(formdata=None), secret=secret)
+            return _tokens_page(TokenForm(formdata=None), secret=secret, status=201)
     return _tokens_page(form, status=400 if form.errors else 200)
 
 
@@ -132,7 +132,9 @@ def console_tokens():
             )
         else:
             db.session.commit()
-            return _console_page(place, MunicipalTokenForm(formdata=None), secret=secret, made=made)
+            return _console_page(
+                place, MunicipalTokenForm(formdata=None), secret=secret, made=made, status=201
+            )
     return _console_page(place, form, status=400 if form.errors else 200)
 
 
