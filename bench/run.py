@@ -42,6 +42,8 @@ TARGET_CONFLICT_MS = 1000.0
 TARGET_WATCHED_WORDS_MS = 2.0
 #: The JSON feed of the large space, measured beside the HTML one: it must serve at least as many.
 API_FEED = "API feed, large space (JSON)"
+LIVE_CONNECTIONS = 100  # 500 viewers polling every 5 s
+TARGET_LIVE_P99_MS = 100.0
 
 
 @dataclass
@@ -139,15 +141,17 @@ def serve(app: str, url: str, instance: Path):
         log.close()
 
 
-def wrk(base: str, path: str, seconds: int) -> dict[str, float]:
+def wrk(
+    base: str, path: str, seconds: int, *, connections: int = CONNECTIONS, script: str = "report.lua"
+) -> dict[str, float]:
     out = subprocess.run(
         [
             "wrk",
             "-t2",
-            f"-c{CONNECTIONS}",
+            f"-c{connections}",
             f"-d{seconds}s",
             "-s",
-            str(ROOT / "bench" / "report.lua"),
+            str(ROOT / "bench" / script),
             base + quote(path, safe="/?=&+"),
         ],
         capture_output=True,
@@ -171,6 +175,7 @@ def pages(url: str, instance: Path) -> tuple[list[tuple[str, str]], dict[str, ob
     import sqlalchemy as sa
 
     from community import create_app
+    from community.engagement.models import Idea
     from community.extensions import db
     from community.pagination import encode
     from community.spaces.models import Space
@@ -191,6 +196,7 @@ def pages(url: str, instance: Path) -> tuple[list[tuple[str, str]], dict[str, ob
             .limit(1)
         ).one()
         cursor = encode(row[0], row[1])
+        total_ideas = db.session.scalar(sa.select(sa.func.count(Idea.id)))
         showcase = db.session.execute(
             sa.select(Comment.post_id, sa.func.count(Comment.id).label("n"))
             .where(Comment.space_id == big)
@@ -204,6 +210,7 @@ def pages(url: str, instance: Path) -> tuple[list[tuple[str, str]], dict[str, ob
         "located help posts": located,
         "deep page": page,
         "comments on the post page": showcase[1],
+        "ideas": total_ideas,
     }
     return [
         ("Home page", "/"),
@@ -218,6 +225,8 @@ def pages(url: str, instance: Path) -> tuple[list[tuple[str, str]], dict[str, ob
             f"/api/v1/spaces/bench-large/posts?order=active&cursor={cursor}",
         ),
         ("Open311 requests.json (a keyset page of 200)", "/open311/v2/requests.json"),
+        ("Ideas, newest (keyset)", "/engagement/ideas/"),
+        ("Ideas, most supported (keyset)", "/engagement/ideas/?order=support"),
         ("Feed, space with 1,000 posts", "/s/bench-small/posts/"),
         ("Feed, large space", "/s/bench-large/posts/"),
     ], facts
@@ -350,13 +359,123 @@ def main() -> int:
             wrk(app, path, 1)
             r = wrk(app, path, seconds)
             results.append(Result(name, path, **r, queries=queries.get(path)))
+        live = live_scenario(app, url, instance, seconds)
     report = render(results, facts, figures, scale=scale, engine=engine, seconds=seconds)
+    report += "\n" + render_live(live)
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-{engine}-scale-{scale}.md"
     target.write_text(report)
     print(report)
     print(f"Written to {target.relative_to(ROOT)}")
     return 0
+
+
+@dataclass
+class Live:
+    path: str
+    queries: int
+    result: dict[str, float]
+    writes: int
+
+
+def live_scenario(base: str, url: str, instance: Path, seconds: int) -> Live:
+    """500 viewers of a live Q&A hour (100 connections, each polling about once a second with the ETag it
+    was given) while questions and votes arrive; the fragment's p99 and errors, and its SQL queries."""
+    import random
+    import threading
+
+    import sqlalchemy as sa
+    from sqlalchemy.exc import OperationalError
+
+    from community import create_app
+    from community.engagement.models import QASession, Question, QuestionState
+    from community.engagement.scale import live_session_id, make_live
+    from community.engagement.services import qa
+    from community.errors import DomainError
+    from community.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        session_id = live_session_id()
+        if session_id is None:
+            raise RuntimeError("no benchmark Q&A hour: reseed with flask demo seed --scale")
+        make_live(session_id)
+        db.session.commit()
+    path = f"/engagement/qa/{session_id}/live"
+    queries = count_queries([path])[path]
+    stop = threading.Event()
+    writes = {"n": 0}
+    failures: list[str] = []
+
+    def writer() -> None:
+        # Votes and questions arriving at about twice the rate of the hour described (2,070 an hour).
+        from community.accounts.models import User
+
+        rng = random.Random()  # not seeded: the data is kept between runs, and so are the votes
+        with app.app_context():
+            users = list(db.session.scalars(sa.select(User.id).where(User.email.like("bench%")).limit(2000)))
+            while not stop.is_set():
+                session = db.session.get(QASession, session_id)
+                question_ids = list(
+                    db.session.scalars(
+                        sa.select(Question.id).where(
+                            Question.session_id == session_id, Question.state == QuestionState.PUBLISHED
+                        )
+                    )
+                )
+                user = db.session.get(User, rng.choice(users))
+                try:
+                    if writes["n"] % 25 == 24:
+                        qa.ask(session, body=f"Nyt spørgsmål {writes['n']}?", anonymous=False, by=user)
+                    else:
+                        qa.vote(db.session.get(Question, rng.choice(question_ids)), by=user)
+                    db.session.commit()
+                    writes["n"] += 1
+                except (DomainError, OperationalError) as exc:  # a refused vote, a busy SQLite: go on
+                    db.session.rollback()
+                    failures.append(str(exc)[:120])
+                stop.wait(0.8)
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        wrk(base, path, 2, connections=LIVE_CONNECTIONS, script="live.lua")
+        result = wrk(base, path, max(seconds, 10), connections=LIVE_CONNECTIONS, script="live.lua")
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    if failures:
+        print(f"{len(failures)} writes refused, the first: {failures[0]}")
+    return Live(path, queries, result, writes["n"])
+
+
+def render_live(live: Live) -> str:
+    r = live.result
+    missed = []
+    if r["p99"] > TARGET_LIVE_P99_MS:
+        missed.append(f"Live Q&A fragment: p99 {r['p99']:.1f} ms (target < {TARGET_LIVE_P99_MS:.0f} ms).")
+    if r["errors"]:
+        missed.append(f"Live Q&A fragment: {r['errors']:.0f} errors (target 0).")
+    lines = [
+        "## Live Q&A hour",
+        "",
+        f"{LIVE_CONNECTIONS} connections on 127.0.0.1, each polling `{live.path}` about once a second with "
+        "the ETag it was last given (500 viewers refreshing every 5 s), while "
+        f"{live.writes} votes and questions arrived (about one a second, twice the rate of 70 questions "
+        "and 2,000 votes in an hour).",
+        "",
+        "| fragment | requests/s | p50 ms | p95 ms | p99 ms | SQL queries | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| 70 questions, 2,000 votes | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
+        f"{live.queries} | {r['errors']:.0f} |",
+        "",
+        *(
+            [f"- MISSED: {m}" for m in missed]
+            or ["- Live fragment: every target is met (p99 < 100 ms, 0 errors)."]
+        ),
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def render(

@@ -42,7 +42,8 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "API_RATE_LIMIT_ANONYMOUS": ("API_RATE_LIMIT_ANONYMOUS", str),
     "OPEN311_RATE_LIMIT": ("OPEN311_RATE_LIMIT", str),
     "PASSWORD_LOGIN": ("PASSWORD_LOGIN", bool),
-    "MUNICIPALITY_RADIUS_KM": ("MUNICIPALITY_RADIUS_KM", float),
+    "CITIZEN_REACH_KM": ("CITIZEN_REACH_KM", float),
+    "FAULT_REPORT_LIMIT": ("FAULT_REPORT_LIMIT", str),
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -60,6 +61,9 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     "MUNICIPALITY": None,  # slug of the installation's default municipality (see tenancy)
     "HSTS": None,  # None: on in production (community/headers.py)
+    # A home this close to the municipality's centre counts as inside it (homes are points; we know no
+    # borders): its citizens may find members-only spaces that take requests and ask to join.
+    "CITIZEN_REACH_KM": 30.0,
     "HUEY_IMMEDIATE": False,
     "BABEL_DEFAULT_LOCALE": "da",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
@@ -100,8 +104,6 @@ DEFAULTS: dict[str, Any] = {
     "API_RATE_LIMIT_ANONYMOUS": "120 per minute;5000 per day",
     #: Open311: per API key (POST), and per address for the public lists.
     "OPEN311_RATE_LIMIT": "120 per minute;5000 per day",
-    #: How far from its centre a municipality reaches (a fault reported farther away is refused).
-    "MUNICIPALITY_RADIUS_KM": 40.0,
     #: Log in with e-mail and password (off: only through the OpenID Connect providers).
     "PASSWORD_LOGIN": True,
     #: OpenID Connect providers, by name (``COMMUNITY_OIDC_*``, see ``community.accounts.oidc``).

@@ -111,6 +111,19 @@ def insert_new(model: type, **values: Any) -> bool:
     return db.session.execute(written).first() is not None
 
 
+def upsert(model: type, keys: list[str], **values: Any) -> None:
+    """``INSERT … ON CONFLICT (keys) DO UPDATE``: one row per key, the latest values win, also when two
+    requests write it at the same moment (a person's current choice, say)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from community.extensions import db
+
+    dialect = db.session.get_bind().dialect.name
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model).values(**values)
+    changes = {k: statement.excluded[k] for k in values if k not in keys}
+    db.session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes))
+
+
 def bump(obj: Any, attribute: str, by: int) -> None:
     """Adds ``by`` to a counter column in SQL (``SET n = n + 1`` at the next flush, never below 0),
     so two requests counting at the same moment are both counted. The attribute reloads when read."""
@@ -150,6 +163,9 @@ def tune_sqlite(engine: Engine) -> None:
 def include_in_migrations(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Alembic's filter: the full-text search objects are made by hand in the migration, per engine
     (an FTS5 table and its shadow tables on SQLite, a generated tsvector column on PostgreSQL)."""
-    if type_ == "table" and name and name.startswith("post_search"):
+    if type_ == "table" and name and name.startswith(("post_search", "idea_search")):
         return False
-    return not (type_ in ("column", "index") and name in {"search_vector", "ix_post_search_vector"})
+    return not (
+        type_ in ("column", "index")
+        and name in {"search_vector", "ix_post_search_vector", "ix_idea_search_vector"}
+    )

@@ -15,7 +15,7 @@ from community.accounts.models import User
 from community.accounts.services import create_user
 from community.extensions import db
 from community.spaces import services as spaces
-from community.spaces.models import Municipality, Official, Role, Space, SpaceKind
+from community.spaces.models import JoinPolicy, Municipality, Official, Role, Space, SpaceKind, Visibility
 
 DEMO_PASSWORD = "faelled-demo"
 
@@ -120,6 +120,19 @@ def seed_demo() -> Municipality:
         by=None,
     )
 
+    # Members only, but it takes requests: citizens find its door (name, description, "ask to join").
+    made["stilling-borgerforening"] = spaces.create_space(
+        municipality,
+        kind=SpaceKind.ASSOCIATION,
+        name="Stilling Borgerforening",
+        slug="stilling-borgerforening",
+        place=geo.resolve("Stilling"),
+        description="Borgerforeningen passer på forsamlingshuset og arrangerer byfesten. For medlemmer.",
+        visibility=Visibility.MEMBERS,
+        join_policy=JoinPolicy.REQUEST,
+        by=None,
+    )
+
     add = spaces.add_member
     add(made["stilling"], users["stilling@example.org"], role=Role.ADMIN)
     add(made["stilling"], users["borger@example.org"])
@@ -138,6 +151,7 @@ def seed_demo() -> Municipality:
     add(made["digital-hjaelp"], users["kommune@example.org"], role=Role.ADMIN, official=Official.STAFF)
     add(made["digital-hjaelp"], users["frivillig@example.org"])
     add(made["digital-hjaelp"], users["senior@example.org"])
+    add(made["stilling-borgerforening"], users["stilling@example.org"], role=Role.ADMIN)
     db.session.flush()
     signals.demo_seeded.send(municipality, users=users, spaces=made)
     return municipality

@@ -6,13 +6,15 @@ placeholders always: ``_("%(n)s members", n=n)``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import contextvars
+import functools
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
 
 from flask import current_app, has_request_context, request, session
 from flask_babel import (
     force_locale,
-    format_date,
-    format_datetime,
     format_decimal,
     get_locale,
     lazy_ngettext,
@@ -22,6 +24,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
+
+from community import formatting
 
 __all__ = [
     "_",
@@ -38,12 +42,18 @@ __all__ = [
 ]
 
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+#: The language of the command line: its audience is the operators, so output and errors are English.
+COMMAND_LINE_LOCALE = "en"
+_on_command_line: contextvars.ContextVar[bool] = contextvars.ContextVar("on_command_line", default=False)
 
 
 def select_locale() -> str:
-    """The user's own choice, else the session's (anonymous switch), else the browser's, else Danish."""
+    """The user's own choice, else the session's (anonymous switch), else the browser's, else Danish;
+    English on the command line."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
+        if _on_command_line.get():
+            return COMMAND_LINE_LOCALE
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     try:
         if current_user.is_authenticated and current_user.locale in languages:
@@ -54,6 +64,39 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def in_command_line_language(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """Runs a command's callback in English: an application context made inside it selects English,
+    and one that is already there is switched for the duration. Messages composed for a person (an
+    e-mail in the recipient's language) still force their own locale."""
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        token = _on_command_line.set(True)
+        try:
+            if current_app:
+                with force_locale(COMMAND_LINE_LOCALE):
+                    return callback(*args, **kwargs)
+            return callback(*args, **kwargs)
+        finally:
+            _on_command_line.reset(token)
+
+    return run
+
+
+def format_datetime(value: datetime | None, _style: str | None = None) -> str:
+    """A moment in a sentence made in Python ("tors. 10. dec. kl. 14.00"): a flash message, a notification,
+    a message stored in a thread. Never "tomorrow": such text may be read on another day. Pages use the
+    template filters, which may say "i dag"."""
+    with formatting.absolute_dates():
+        return formatting.format_datetime(value)
+
+
+def format_date(value: date | datetime | None, _style: str | None = None) -> str:
+    """A day in a sentence made in Python ("tors. 10. dec."), never "today"; see ``format_datetime``."""
+    with formatting.absolute_dates():
+        return formatting.format_date(value)
 
 
 def current_language() -> str:

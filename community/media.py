@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from community.errors import DomainError
 from community.extensions import db
+from community.formatting import format_number
 from community.i18n import _
 
 ALLOWED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
@@ -55,7 +56,7 @@ def save_image_sizes(
         raise DomainError(
             _(
                 "The image is larger than %(mb)s MB. Choose a smaller one.",
-                mb=round(max_bytes / 1024 / 1024, 1),
+                mb=format_number(round(max_bytes / 1024 / 1024, 1)),
             ),
             field=field,
         )

@@ -46,6 +46,8 @@ DEFAULTS = {
     "REGISTER_LIMIT_IP": "5 per 10 minutes;20 per day",
     "RESET_LIMIT_IP": "5 per 10 minutes;30 per day",
     "RESET_LIMIT_ADDRESS": "2 per 10 minutes;5 per day",
+    # Fault reports without an account, per address (maintenance/views/faults.py), as Kolding's app took.
+    "FAULT_REPORT_LIMIT": "10 per hour;30 per day",
     "PROXY_FIX": 0,
 }
 

@@ -159,6 +159,7 @@ def configure_url_input(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from community.accounts import bp as accounts_bp
     from community.conversations import bp as conversations_bp
+    from community.engagement import bp as engagement_bp
     from community.helpdesk import bp as helpdesk_bp
     from community.maintenance import bp as maintenance_bp
     from community.moderation.views import bp as moderation_bp
@@ -179,6 +180,7 @@ def configure_blueprints(app: Flask) -> None:
         villages_bp,
         helpdesk_bp,
         maintenance_bp,
+        engagement_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -206,6 +208,19 @@ def configure_proxy(app: Flask) -> None:
 
 
 def configure_cli(app: Flask) -> None:
+    """The demo commands, and every command (the blueprints' too) speaking English to the operator."""
+    import click
+
     from community.demo import demo_cli
+    from community.i18n import in_command_line_language
 
     app.cli.add_command(demo_cli)
+
+    def english(command: click.Command) -> None:
+        if command.callback is not None and not getattr(command, "_in_english", False):
+            command.callback = in_command_line_language(command.callback)
+            command._in_english = True  # type: ignore[attr-defined]
+        for sub in getattr(command, "commands", {}).values():
+            english(sub)
+
+    english(app.cli)

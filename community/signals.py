@@ -53,3 +53,54 @@ account_deleting = _signals.signal("account-deleting")
 ``keep_content`` (True: posts and comments stay, shown as "a former member"; False: deleted). Each
 package erases or anonymises its own rows: private messages deleted, requests and consents
 anonymised."""
+# --- maintenance: fault reports (engagement tracks the municipality's promise to answer them) ---------
+
+fault_reported = _signals.signal("fault-reported")
+"""Sent by ``maintenance.services.faults.report_fault`` with the new ``report`` (a ``FaultReport``:
+``id``, ``municipality_id``, ``created_at``, ``category_label``, ``where``) and ``by`` (the reporter)."""
+
+fault_updated = _signals.signal("fault-updated")
+"""Sent by ``maintenance.services.faults.update`` with the ``report`` and ``by`` (whoever handles it)
+each time a status or a public note is published on it; the first one acknowledges the report."""
+
+# --- engagement: the municipality asks and answers ------------------------------------------------------
+
+question_asked = _signals.signal("question-asked")
+"""Sent by ``engagement.services.qa.ask`` with the new ``question`` and ``by`` (the asker); the question
+is published at once, or waits for a moderator when the session is pre-moderated."""
+
+question_published = _signals.signal("question-published")
+"""Sent by ``engagement.services.qa`` when a ``question`` becomes visible to everyone (asked in a
+session without pre-moderation, or published by a moderator ``by``)."""
+
+question_withdrawn = _signals.signal("question-withdrawn")
+"""Sent by ``engagement.services.qa`` when a published ``question`` is hidden or merged into another by
+the moderator ``by``: it no longer waits for an answer."""
+
+question_answered = _signals.signal("question-answered")
+"""Sent by ``engagement.services.qa.answer`` with the ``question`` and ``by`` (the host who answered)."""
+
+site_proposed = _signals.signal("site-proposed")
+"""Sent by ``engagement.services.consultations.propose_site`` with the new ``site`` and ``by``."""
+
+site_accepted = _signals.signal("site-accepted")
+"""Sent by ``engagement.services.consultations.accept_site`` with the ``site`` (now a candidate) and
+``by`` (the staff member)."""
+
+consultation_decided = _signals.signal("consultation-decided")
+"""Sent by ``engagement.services.consultations.publish_decision`` with the ``consultation`` and ``by``."""
+
+idea_submitted = _signals.signal("idea-submitted")
+"""Sent by ``engagement.services.ideas.submit`` with the new ``idea`` and ``by`` (its author)."""
+
+idea_threshold_reached = _signals.signal("idea-threshold-reached")
+"""Sent by ``engagement.services.ideas.support`` with the ``idea`` whose support has just reached the
+municipality's threshold, and ``by`` (the supporter who tipped it)."""
+
+idea_state_changed = _signals.signal("idea-state-changed")
+"""Sent by ``engagement.services.ideas.respond`` with the ``idea``, its ``response`` (the public official
+response, with ``from_state`` and ``to_state``) and ``by`` (the staff member)."""
+
+promise_overdue = _signals.signal("promise-overdue")
+"""Sent by ``engagement.services.promises.escalate_overdue`` with each ``item`` (a ``TrackedItem``) that
+has passed its promised deadline unanswered, once per item."""

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, g, request, session
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
-from community.i18n import LANGUAGE_NAMES, current_language, format_date, format_datetime, format_decimal
+from community import formatting
+from community.i18n import LANGUAGE_NAMES, current_language
 
 DEFAULT_BRAND = "#1f5f3a"
 
@@ -37,6 +38,20 @@ def _unread() -> int:
     from community.notifications.services import unread_count
 
     return unread_count(current_user)
+
+
+def _text_size() -> str:
+    """The person's text size: their account's choice, else this session's, else normal."""
+    from community.accounts.models import TEXT_SIZES
+
+    chosen = None
+    try:
+        if current_user.is_authenticated:
+            chosen = current_user.text_size
+    except SQLAlchemyError:
+        pass
+    chosen = chosen or session.get("text_size")
+    return chosen if chosen in TEXT_SIZES else "normal"
 
 
 def init_app(app: Flask) -> None:
@@ -66,29 +81,24 @@ def init_app(app: Flask) -> None:
         except SQLAlchemyError:  # the database is away: the page that says so must still render
             space, theme, unread, bare = None, theme_for(None), 0, True
         return {
+            "text_size": _text_size(),
             "space_theme": theme,
             "unread_count": unread,
             "db_unavailable": bare,
             "request_path": request.full_path.rstrip("?") if request else "/",
         }
 
-    @app.template_filter("datetime")
-    def _datetime(value: datetime | None, fmt: str = "medium") -> str:
-        return format_datetime(value, fmt) if value else ""
-
-    @app.template_filter("date")
-    def _date(value: datetime | None, fmt: str = "medium") -> str:
-        return format_date(value, fmt) if value else ""
-
-    @app.template_filter("number")
-    def _number(value: float | int | None) -> str:
-        return format_decimal(value) if value is not None else ""
-
-    @app.template_filter("km")
-    def _km(value: float | None) -> str:
-        if value is None:
-            return ""
-        return format_decimal(round(value, 1 if value < 10 else 0)) + " km"
+    # Dates and numbers as people read them, in the page's language (community/formatting.py). The old
+    # style argument (|datetime('short'), |date('full')) is accepted and ignored: one short format.
+    app.add_template_filter(formatting.format_datetime, "datetime")
+    app.add_template_filter(formatting.format_date, "date")
+    app.add_template_filter(formatting.format_time, "time")
+    app.add_template_filter(formatting.format_ago, "ago")
+    app.add_template_filter(formatting.format_age, "age")
+    app.add_template_filter(formatting.format_span, "span")
+    app.add_template_filter(formatting.format_duration, "duration")
+    app.add_template_filter(formatting.format_number, "number")
+    app.add_template_filter(formatting.format_km, "km")
 
     @app.template_filter("fromiso")
     def _fromiso(value: str) -> datetime:

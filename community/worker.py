@@ -10,7 +10,8 @@ from community.extensions import huey
 app = create_app()
 jobs.bind_app(app)
 
-import community.helpdesk.tasks  # noqa: E402  (registers the tasks)
+import community.engagement.tasks  # noqa: E402  (registers the tasks)
+import community.helpdesk.tasks  # noqa: E402
 import community.notifications.tasks  # noqa: E402,F401
 
 __all__ = ["huey"]

@@ -166,7 +166,7 @@ def test_next_to_another_host_is_ignored(client, make_user):
 
 def test_login_is_throttled_per_account(app, client, make_user, monkeypatch):
     make_user("anna@example.org")
-    monkeypatch.setitem(app.config, "LOGIN_LIMIT_ACCOUNT", "3 per minute")
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_ACCOUNT", "3 per hour")
     for _ in range(3):
         client.post("/login", data={"email": "anna@example.org", "password": "wrong"})
     response = client.post(

@@ -30,6 +30,11 @@ from community.accounts.services import make_token
 from community.api import forms as api_forms
 from community.conversations import forms as conversation_forms
 from community.db import utcnow
+from community.engagement import forms as engagement_forms
+from community.engagement.services import consultations as en_consultations
+from community.engagement.services import ideas as en_ideas
+from community.engagement.services import meetings as en_meetings
+from community.engagement.services import qa as en_qa
 from community.extensions import db as _db
 from community.extensions import limiter
 from community.helpdesk import forms as helpdesk_forms
@@ -43,6 +48,7 @@ from community.helpdesk.services import volunteers as hd_volunteers
 from community.helpdesk.services.requests import RequestInput
 from community.maintenance import forms as maintenance_forms
 from community.maintenance.models import FacilityKind, FaultCategory, FixtureKind, TaskType
+from community.maintenance.services import crew as mt_crew
 from community.maintenance.services import facilities as mt_facilities
 from community.maintenance.services import faults as mt_faults
 from community.maintenance.services import fixtures as mt_fixtures
@@ -107,6 +113,15 @@ class World:
     change_request: Any = None  # club (member) asks contractor to mow pitch, not yet answered
     proposed_request: Any = None  # another, to which contractor proposed another time
     fault: Any = None  # member reported a torn net at pitch (routed to contractor) and follows it
+    qa: Any = None  # engagement: a live Q&A hour hosted by admin (a politician), staff moderate
+    qa_question: Any = None  # member's published question in it; another, hidden
+    pending_question: Any = None
+    meeting: Any = None  # an open citizen meeting with one topic
+    consultation: Any = None  # an open consultation on two sites; outsider proposed a third
+    proposed_site: Any = None
+    idea: Any = None  # member's idea; another, by outsider
+    other_idea: Any = None
+    follow_token: str = ""  # the private link of a report made without an account
 
 
 @pytest.fixture
@@ -180,11 +195,15 @@ def world(db, municipality, make_user, make_space, member) -> World:
     )
     hd_matches.accept(matched_request, by=admin)
     maintenance = maintenance_scene(
-        municipality, make_user, make_space, member, club=club, club_member=regular
+        municipality, make_user, make_space, member, club=club, club_member=regular, club_admin=admin
+    )
+    engagement = engagement_scene(
+        municipality, staff=staff, host=admin, citizen=regular, other=outsider, village=village
     )
     _db.session.flush()
     return World(
         **maintenance,
+        **engagement,
         topic=topic,
         volunteer=volunteer,
         drop_in=drop_in,
@@ -216,12 +235,20 @@ def world(db, municipality, make_user, make_space, member) -> World:
 
 
 def maintenance_scene(
-    municipality: Any, make_user: Any, make_space: Any, join: Any, *, club: Any, club_member: Any
+    municipality: Any,
+    make_user: Any,
+    make_space: Any,
+    join: Any,
+    *,
+    club: Any,
+    club_member: Any,
+    club_admin: Any,
 ) -> dict[str, Any]:
     """Built through the maintenance services, as the maintenance tests do."""
     contractor = make_space("contractor_network", name="Grønne Områder", place="Skanderborg")
     worker = make_user("worker@example.org", name="Peter Worker")
     join(contractor, worker, "admin")
+    mt_crew.grant(contractor, worker, by=None)
 
     def facility(name: str, kind: FacilityKind, lat: float, lon: float) -> Any:
         data = mt_facilities.FacilityInput(name=name, kind=kind, latitude=lat, longitude=lon)
@@ -246,7 +273,7 @@ def maintenance_scene(
             starts_at=kickoff,
             ends_at=kickoff + timedelta(hours=2),
         ),
-        by=club_member,
+        by=club_admin,
     )
     plan, visits = mt_plans.create_plan(
         contractor,
@@ -274,7 +301,13 @@ def maintenance_scene(
         mt_faults.FaultInput(category=FaultCategory.GOAL_NET, description="The net is torn", facility=pitch),
         by=club_member,
     )
+    _anonymous_fault, follow_token = mt_faults.report_anonymously(
+        municipality,
+        mt_faults.FaultInput(category=FaultCategory.LIGHTING, description="The lamp is out", facility=pitch),
+        contact=mt_faults.Contact(name="Kirsten", email="kirsten@example.org"),
+    )
     return {
+        "follow_token": follow_token,
         "contractor": contractor,
         "worker": worker,
         "pitch": pitch,
@@ -286,6 +319,65 @@ def maintenance_scene(
         "change_request": change_request,
         "proposed_request": proposed_request,
         "fault": fault,
+    }
+
+
+def engagement_scene(
+    municipality: Any, *, staff: Any, host: Any, citizen: Any, other: Any, village: Any
+) -> dict:
+    """Built through the engagement services, as the engagement tests do."""
+    from community.spaces.models import Official
+
+    space_services.add_member(village, host, role=Role.ADMIN, official=Official.POLITICIAN)
+    now = utcnow().replace(microsecond=0)
+    session = en_qa.create_session(
+        municipality,
+        en_qa.SessionInput(
+            title="Spørgetime",
+            starts_at=now - timedelta(minutes=5),
+            ends_at=now + timedelta(hours=1),
+            host_ids=[host.id],
+        ),
+        by=staff,
+    )
+    question = en_qa.ask(session, body="Hvornår kommer cykelstien?", anonymous=False, by=citizen)
+    pending = en_qa.ask(session, body="Og bussen?", anonymous=True, by=other)
+    en_qa.hide(pending, reason="Dublet", by=staff)
+    meeting = en_meetings.create_meeting(
+        municipality,
+        by=staff,
+        title="Borgermøde",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(hours=2),
+        topics=[("Trafik", "")],
+    )
+    consultation = en_consultations.create_consultation(
+        municipality,
+        by=staff,
+        title="Genbrugsplads",
+        description="Hvor?",
+        deadline=now + timedelta(days=7),
+        sites=[
+            en_consultations.SiteInput("Nord", 56.10, 9.76),
+            en_consultations.SiteInput("Syd", 56.07, 9.75),
+        ],
+    )
+    proposed = en_consultations.propose_site(
+        consultation, en_consultations.SiteInput("Grusgraven", 56.11, 9.73), by=other
+    )
+    idea = en_ideas.submit(
+        municipality, en_ideas.IdeaInput(title="Shelter ved søen", body="Til spejderne"), by=citizen
+    )
+    other_idea = en_ideas.submit(municipality, en_ideas.IdeaInput(title="Bænke", body="Ved stien"), by=other)
+    return {
+        "qa": session,
+        "qa_question": question,
+        "pending_question": pending,
+        "meeting": meeting,
+        "consultation": consultation,
+        "proposed_site": proposed,
+        "idea": idea,
+        "other_idea": other_idea,
     }
 
 
@@ -385,6 +477,13 @@ def on_fault(w: World) -> dict[str, Any]:
     return {"report_id": w.fault.id}
 
 
+def on_worker_membership(w: World) -> dict[str, Any]:
+    membership = _db.session.scalar(
+        sa.select(Membership).where(Membership.space_id == w.contractor.id, Membership.user_id == w.worker.id)
+    )
+    return {"space_slug": w.contractor.slug, "membership_id": membership.id}
+
+
 def facilities_(w: World) -> dict[str, list[str]]:
     return {"facility_id": [str(w.pitch.id), str(w.hall.id), ""]}
 
@@ -422,6 +521,16 @@ RULES = [
     "DTSTART:20310101T000000\nRRULE:FREQ=DAILY",
 ]
 TIMES = {"starts_at": MOMENTS, "ends_at": [*MOMENTS, *WHEN["ends_at"]], "rrule": RULES}
+#: an agreement's service level: how often, and the tallest the grass may grow
+TERMS = {"interval_days": ["7", "14", "5", "", "x"], "max_height_mm": ["60", "20", "0", "1001"]}
+#: the fixture form's repetition: how often, on which days, to which date, and which dates not
+REPEATS = {
+    "repeat": ["once", "weekly", "biweekly", "monthly", "custom", "hourly"],
+    "weekdays": ["0", "5", "6", "7", "-1", "x"],
+    "until": ["2031-10-31", "2000-01-01", "9999-12-31", "0001-01-01", "2031-02-30"],
+    "skip_holidays": ["y", ""],
+    "skipped_dates": ["24-12-2031", "2031-12-31, 1.1.2032", "31-02-2031", "01-01-0001", "x, y"],
+}
 
 
 def ics_file(*event: str, encoding: str = "utf-8") -> tuple[io.BytesIO, str]:
@@ -449,6 +558,166 @@ ICS_FILES = [
     ics_file("DTSTART:20310503T100000Z", "DTEND:20310503T090000Z", "SUMMARY:Kamp"),
     (io.BytesIO(b""), "empty.ics"),
 ]
+
+
+def on_question(attr: str = "qa_question") -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"question_id": getattr(w, attr).id}
+
+
+def on_idea(w: World) -> dict[str, Any]:
+    return {"idea_id": w.idea.id}
+
+
+def in_consultation(**extra: Any) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"consultation_id": w.consultation.id, **extra}
+
+
+def site_views(w: World) -> dict[str, list[str]]:
+    return {f"site-{s.id}": ["1", "0", "-1", "none", "7"] for s in w.consultation.sites}
+
+
+EN_WHEN = ["2031-05-01T18:00", "2031-05-01T17:00", "2000-01-01T00:00", "2031-03-30T02:30", "9999-12-31T23:59"]
+CPR_OR_NOT = ["Hvornår kommer cykelstien?", "Mit CPR er 010203-1234", " ", "x" * 301]
+ENGAGEMENT_FORMS: dict[str, FormSpec] = {
+    "engagement.qa_new": FormSpec(
+        engagement_forms.QASessionForm,
+        staff_,
+        plausible={
+            "starts_at": EN_WHEN,
+            "ends_at": EN_WHEN,
+            "open_hours_before": ["0", "24", "400", "-1"],
+            "helpers": ["member@example.org", "nobody@example.org", ""],
+        },
+        scene=lambda w: {
+            "hosts": [str(w.admin.id), str(w.member.id)],
+            "space_id": [str(w.village.id), "", "999"],
+        },
+    ),
+    "engagement.qa_ask": FormSpec(
+        engagement_forms.AskForm, member_, lambda w: {"session_id": w.qa.id}, plausible={"body": CPR_OR_NOT}
+    ),
+    "engagement.qa_hide": FormSpec(
+        engagement_forms.ReasonForm,
+        staff_,
+        on_question(),
+        plausible={"reason": ["Dublet", "010203-1234", ""]},
+    ),
+    "engagement.qa_merge": FormSpec(
+        engagement_forms.MergeForm,
+        staff_,
+        on_question("pending_question"),
+        scene=lambda w: {"into": [str(w.qa_question.id), str(w.pending_question.id), "0"]},
+    ),
+    "engagement.qa_answer": FormSpec(
+        engagement_forms.AnswerForm,
+        admin_,
+        on_question(),
+        plausible={"answer": ["Til sommer.", "010203-1234"]},
+    ),
+    **{
+        f"engagement.qa_{name}": FormSpec(engagement_forms.ActionForm, actor, on_question(attr), via="_act")
+        for name, actor, attr in [
+            ("vote", member_, "qa_question"),
+            ("unvote", member_, "qa_question"),
+            ("publish", staff_, "pending_question"),
+            ("answering", staff_, "qa_question"),
+        ]
+    },
+    "engagement.meeting_new": FormSpec(
+        engagement_forms.MeetingForm,
+        staff_,
+        plausible={"opens_at": EN_WHEN, "closes_at": EN_WHEN, "topics": ["Trafik: veje\nBoliger", "", ":"]},
+    ),
+    "engagement.meeting_comment": FormSpec(
+        engagement_forms.CommentForm,
+        member_,
+        lambda w: {"meeting_id": w.meeting.id, "topic_id": w.meeting.topics[0].id},
+        plausible={"body": CPR_OR_NOT, "parent_id": ["", "1", "x"]},
+    ),
+    "engagement.meeting_summary": FormSpec(
+        engagement_forms.SummaryForm, staff_, lambda w: {"meeting_id": w.meeting.id}
+    ),
+    "engagement.consultation_new": FormSpec(
+        engagement_forms.ConsultationForm,
+        staff_,
+        plausible={
+            "deadline": EN_WHEN,
+            "sites": [
+                "Nord | 56.10, 9.76",
+                "Nord | Ry | Ved vejen\nSyd | 8660",
+                "Langt væk | 55.4, 10.4",
+                "x",
+                "",
+            ],
+            "documents": ["Plan | https://example.dk/plan.pdf", "Plan | javascript:alert(1)", "|"],
+        },
+    ),
+    "engagement.consultation_views": FormSpec(
+        engagement_forms.ActionForm, member_, in_consultation(), scene=site_views
+    ),
+    "engagement.consultation_comment": FormSpec(
+        engagement_forms.CommentForm,
+        member_,
+        lambda w: {"consultation_id": w.consultation.id, "site_id": w.consultation.sites[0].id},
+        plausible={"body": CPR_OR_NOT},
+    ),
+    "engagement.consultation_propose": FormSpec(
+        engagement_forms.SiteForm,
+        member_,
+        in_consultation(),
+        plausible={
+            "place": PLACES,
+            "latitude": ["56.1", "55.4", "NaN", "91"],
+            "longitude": ["9.75", "10.4", "-200"],
+        },
+    ),
+    "engagement.consultation_site_answer": FormSpec(
+        engagement_forms.ActionForm,
+        staff_,
+        lambda w: {"consultation_id": w.consultation.id, "site_id": w.proposed_site.id, "answer": "accept"},
+    ),
+    "engagement.consultation_decision": FormSpec(engagement_forms.DecisionForm, staff_, in_consultation()),
+    "engagement.idea_new": FormSpec(
+        engagement_forms.IdeaForm,
+        member_,
+        plausible={
+            "place": ["", *PLACES, "Odense"],
+            "confirmed": ["1", ""],
+            "body": ["Til spejderne", "010203-1234"],
+        },
+        scene=lambda w: {"space_id": [str(w.village.id), ""]},
+    ),
+    "engagement.idea_support": FormSpec(
+        engagement_forms.ActionForm, member_, lambda w: {"idea_id": w.other_idea.id, "action": "support"}
+    ),
+    "engagement.idea_comment": FormSpec(
+        engagement_forms.CommentForm, member_, on_idea, plausible={"body": CPR_OR_NOT}
+    ),
+    "engagement.idea_respond": FormSpec(
+        engagement_forms.IdeaResponseForm,
+        staff_,
+        on_idea,
+        plausible={
+            "state": ["considering", "accepted", "rejected", "done", "x"],
+            "text": ["Vi ser på det.", ""],
+        },
+    ),
+    "engagement.idea_merge": FormSpec(
+        engagement_forms.IdeaMergeForm,
+        staff_,
+        on_idea,
+        scene=lambda w: {"into": [str(w.other_idea.id), str(w.idea.id), "0", "99999"]},
+    ),
+    "engagement.settings": FormSpec(
+        engagement_forms.SettingsForm,
+        staff_,
+        plausible={
+            "idea_threshold": ["10", "0"],
+            "area_km": ["25", "0,5", "NaN"],
+            "question_days": ["2", "0", "500"],
+        },
+    ),
+}
 
 FORMS: dict[str, FormSpec] = {
     "moderation.report": FormSpec(
@@ -545,6 +814,7 @@ FORMS: dict[str, FormSpec] = {
         plausible={"current_password": [PASSWORD], "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     ),
     "accounts.language": FormSpec(account_forms.LanguageForm, lambda w: w.member),
+    "accounts.text_size": FormSpec(account_forms.TextSizeForm, lambda w: w.member),
     "spaces.join": FormSpec(
         space_forms.JoinForm, lambda w: w.outsider, lambda w: {"space_slug": w.club.slug}
     ),
@@ -742,8 +1012,20 @@ FORMS: dict[str, FormSpec] = {
             "height_mm": ["30", "0", "501"],
             "quiet_hours_before": ["2", "0", "73"],
             "wanted_within_hours": ["48", "0", "169"],
+            **TERMS,
         },
         scene=lambda w: {"contractor": [str(w.contractor.id), str(w.club.id), str(w.village.id)]},
+    ),
+    "maintenance.agreement_edit": FormSpec(
+        maintenance_forms.TermsForm,
+        staff_,
+        lambda w: {"agreement_id": w.agreement.id},
+        plausible={
+            "season_start_month": ["4", "1", "13", "0", ""],
+            "season_end_month": ["10", "12", "-1", ""],
+            "height_mm": ["30", "0", "501"],
+            **TERMS,
+        },
     ),
     "maintenance.club_link": FormSpec(
         maintenance_forms.ClubLinkForm,
@@ -759,20 +1041,30 @@ FORMS: dict[str, FormSpec] = {
     ),
     "maintenance.fixture_new": FormSpec(
         maintenance_forms.FixtureForm,
-        member_,
+        admin_,
         in_club,
-        plausible={**TIMES, "title": ["U13 mod Hørning", "010203-1234"]},
+        plausible={**TIMES, **REPEATS, "title": ["U13 mod Hørning", "010203-1234"]},
+        scene=facilities_,
+    ),
+    "maintenance.fixture_edit": FormSpec(
+        maintenance_forms.FixtureForm,
+        admin_,
+        lambda w: {**in_club(w), "fixture_id": w.fixture.id},
+        plausible={**TIMES, **REPEATS, "title": ["U13 mod Hørning", "010203-1234"]},
         scene=facilities_,
     ),
     "maintenance.calendar_import": FormSpec(
-        maintenance_forms.ImportForm, member_, in_club, plausible={"file": ICS_FILES}, scene=facilities_
+        maintenance_forms.ImportForm, admin_, in_club, plausible={"file": ICS_FILES}, scene=facilities_
     ),
     "maintenance.request_new": FormSpec(
         maintenance_forms.RequestForm,
         admin_,
         in_club,
         plausible={"wanted_before": MOMENTS, "message": ["Please mow pitch 2", "010203-1234"]},
-        scene=lambda w: {**facilities_(w), "fixture_id": [str(w.fixture.id), ""]},
+        scene=lambda w: {
+            **facilities_(w),
+            "occurrence": [f"{w.fixture.id}@{w.fixture.starts_at:%Y%m%dT%H%M}", f"{w.fixture.id}@x", ""],
+        },
     ),
     "maintenance.request_propose": FormSpec(
         maintenance_forms.ProposeForm,
@@ -800,7 +1092,10 @@ FORMS: dict[str, FormSpec] = {
         scene=lambda w: {"agreement": [str(w.agreement.id), str(w.agreement.id + 1), "0"]},
     ),
     "maintenance.visit_done": FormSpec(
-        maintenance_forms.DoneForm, worker_, on_visit, plausible={"note": ["Mowed", "010203-1234"]}
+        maintenance_forms.DoneForm,
+        worker_,
+        on_visit,
+        plausible={"note": ["Mowed", "010203-1234"], "height_mm": ["50", "0", "1001", "x"]},
     ),
     "maintenance.visit_skip": FormSpec(
         maintenance_forms.SkipForm, worker_, on_visit, plausible={"reason": ["Too wet to mow", "010203-1234"]}
@@ -810,8 +1105,11 @@ FORMS: dict[str, FormSpec] = {
     ),
     "maintenance.fault_new": FormSpec(
         maintenance_forms.FaultForm,
-        outsider_,
+        anonymous,
         plausible={
+            "reporter_name": ["Kirsten", "010203-1234", ""],
+            "reporter_email": ["kirsten@example.org", "not an address", ""],
+            "reporter_phone": ["+45 86 12 34 56", "010203-1234", "call me", ""],
             "place": PLACES,
             "latitude": ["56.066", "56.1", "53.9", "90", "NaN"],
             "longitude": ["10.003", "10.0", "16.1", "-200"],
@@ -829,13 +1127,17 @@ FORMS: dict[str, FormSpec] = {
             "note": ["A new net is ordered", "010203-1234", ""],
         },
     ),
+    **ENGAGEMENT_FORMS,
     **{
         f"maintenance.{name}": FormSpec(FlaskForm, actor, values, via=via)
         for name, actor, values, via in [
-            ("fixture_delete", member_, lambda w: {**in_club(w), "fixture_id": w.fixture.id}, None),
+            ("fixture_delete", admin_, lambda w: {**in_club(w), "fixture_id": w.fixture.id}, None),
+            ("crew_grant", worker_, on_worker_membership, "_crew_change"),
+            ("crew_revoke", worker_, on_worker_membership, "_crew_change"),
             ("request_accept", worker_, on_request("change_request"), None),
             ("request_accept_proposal", member_, on_request("proposed_request"), None),
             ("fault_follow", outsider_, on_fault, None),
+            ("fault_forget", anonymous, lambda w: {"token": w.follow_token}, None),
             ("fault_unfollow", member_, on_fault, None),
             ("space_feed", member_, in_club, "_checked"),
             ("space_feed_revoke", worker_, at_contractor, "_checked"),

@@ -29,7 +29,7 @@ from community.maintenance.models import (
     Visit,
     VisitStatus,
 )
-from community.maintenance.services import facilities, plans
+from community.maintenance.services import crew, facilities, plans
 from community.notifications.models import Notification
 
 EN = {"Accept-Language": "en"}
@@ -70,6 +70,7 @@ def build_pitches(municipality, make_space, make_user, member):
     member(club, people.lars, "admin")
     member(other, people.ole, "admin")
     member(network, people.peter, "admin")
+    crew.grant(network, people.peter, by=None)  # the contractor role: Peter acts for the network
     pitch1 = facilities.create_facility(
         municipality,
         facilities.FacilityInput(
@@ -137,7 +138,7 @@ def test_done_when_club_contractor_citizen_and_municipality(client, login, pitch
             "kind": "match",
             "starts_at": form_time(p.saturday),
             "ends_at": form_time(p.saturday + timedelta(hours=2)),
-            "rrule": "",
+            "repeat": "once",
         },
         headers=EN,
         follow_redirects=True,
@@ -152,8 +153,8 @@ def test_done_when_club_contractor_citizen_and_municipality(client, login, pitch
         data={
             "facility_id": p.pitch1.id,
             "task": "mowing",
-            "fixture_id": match.id,
-            "wanted_before": form_time(p.saturday),
+            "occurrence": f"{match.id}@{match.starts_at:%Y%m%dT%H%M}",
+            "wanted_before": "",
             "message": "Vi spiller kl. 10. Kan I slå fredag formiddag?",
         },
         headers=EN,
@@ -162,6 +163,8 @@ def test_done_when_club_contractor_citizen_and_municipality(client, login, pitch
     assert "Your request is sent to Grønne Områder." in response.text
     request = db.session.scalar(sa.select(ChangeRequest))
     assert request.status == RequestStatus.PENDING
+    # The chosen booking sets the time it must be done by.
+    assert request.fixture_id == match.id and request.wanted_before == request.occurrence_at == p.saturday
     told = db.session.scalars(sa.select(Notification.kind).where(Notification.user_id == p.peter.id)).all()
     assert "maintenance.request_new" in told and "maintenance.clash" in told
 
@@ -189,7 +192,22 @@ def test_done_when_club_contractor_citizen_and_municipality(client, login, pitch
     db.session.refresh(request)
     assert request.status == RequestStatus.PROPOSED
     visit = db.session.get(Visit, request.visit_id)
-    assert to_local(visit.planned_at).strftime(WHEN) == proposed
+    assert visit.planned_at == p.friday_evening  # nothing moves before the club agrees
+    # ... the club agrees, and Friday evening's visit moves to the morning in the same step ...
+    login(p.lars)
+    response = client.post(f"/maintenance/requests/{request.id}/agree", headers=EN, follow_redirects=True)
+    assert "You accepted the proposed time. The contractor's visit is moved there." in unescape(response.text)
+    db.session.refresh(visit)
+    assert to_local(visit.planned_at).strftime(WHEN) == proposed and visit.status == VisitStatus.PLANNED
+    planned_that_day = db.session.scalars(
+        sa.select(Visit).where(
+            Visit.agreement_id == p.mowing1.id,
+            Visit.status == VisitStatus.PLANNED,
+            Visit.planned_at.between(p.saturday - timedelta(days=2), p.saturday),
+        )
+    ).all()
+    assert planned_that_day == [visit]  # not left planned beside it
+    login(p.peter)
     plan = client.get("/s/groenne-omraader/plan/", headers=EN).text
     assert "It falls in the 18 hours before kick-off" not in plan  # resolved; line marking still wanted
     assert "has no line marking planned in the hours before it" in plan

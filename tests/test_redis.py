@@ -20,7 +20,7 @@ def redis_app(tmp_path):
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     app = create_app(
-        make_config(tmp_path, REDIS_URL=REDIS_URL, HUEY_IMMEDIATE=False, LOGIN_LIMIT_ACCOUNT="2 per minute")
+        make_config(tmp_path, REDIS_URL=REDIS_URL, HUEY_IMMEDIATE=False, LOGIN_LIMIT_ACCOUNT="2 per hour")
     )
     reset_schema(app)
     yield app

@@ -8,6 +8,7 @@ joined differently), fails here."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -155,6 +156,14 @@ EDITS: dict[str, Edit] = {
     "helpdesk: topic": Edit("helpdesk.topic_edit", lambda w: w.staff, lambda w: {"slug": w.topic.slug}),
     "helpdesk: guide": Edit("helpdesk.guide_edit", lambda w: w.staff, lambda w: {"guide_id": w.guide.id}),
     "helpdesk: volunteer profile": Edit("helpdesk.volunteer", lambda w: w.admin),
+    "maintenance: agreement": Edit(
+        "maintenance.agreement_edit", lambda w: w.staff, lambda w: {"agreement_id": w.agreement.id}
+    ),
+    "maintenance: fixture": Edit(
+        "maintenance.fixture_edit",
+        lambda w: w.admin,
+        lambda w: {"space_slug": w.club.slug, "fixture_id": w.fixture.id},
+    ),
 }
 
 
@@ -214,7 +223,8 @@ def test_an_edit_form_saved_unchanged_changes_nothing(app, client, login, scene,
     before = snapshot()
     response = submit_rendered(client, shown.text, action, page=page, headers={"Accept-Language": "en"})
     assert response.status_code in (302, 303), (
-        f"{action} answered {response.status_code}: the form refused itself"
+        f"{action} answered {response.status_code}: the form refused itself "
+        + re.sub(r"\s+", " ", " ".join(re.findall(r"field-error[^>]*>([^<]*)<", response.text)))
     )
     landing = client.get(response.headers["Location"], headers={"Accept-Language": "en"})
     assert "flash-error" not in landing.text, f"{action} flashed an error: the form refused itself"

@@ -310,7 +310,7 @@ def _from(ip):
 
 def test_a_guesser_elsewhere_does_not_lock_the_owner_out(app, client, make_user, monkeypatch):
     make_user("anna@example.org")
-    monkeypatch.setitem(app.config, "LOGIN_LIMIT_ACCOUNT", "5 per minute")
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_ACCOUNT", "5 per hour")
     for _ in range(5):
         client.post(
             "/login", data={"email": "anna@example.org", "password": "guess"}, **_from("198.51.100.7")
@@ -328,7 +328,7 @@ def test_a_guesser_elsewhere_does_not_lock_the_owner_out(app, client, make_user,
 
 def test_the_owners_own_logins_do_not_use_up_the_allowance(app, client, make_user, monkeypatch):
     make_user("anna@example.org")
-    monkeypatch.setitem(app.config, "LOGIN_LIMIT_ACCOUNT", "2 per minute")
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_ACCOUNT", "2 per hour")
     for _ in range(4):
         assert (
             client.post("/login", data={"email": "anna@example.org", "password": PASSWORD}).status_code == 302
@@ -337,7 +337,7 @@ def test_the_owners_own_logins_do_not_use_up_the_allowance(app, client, make_use
 
 
 def test_reset_mails_are_limited_per_address_and_per_ip(app, client, make_user, outbox, monkeypatch):
-    monkeypatch.setitem(app.config, "RESET_LIMIT_IP", "3 per minute")
+    monkeypatch.setitem(app.config, "RESET_LIMIT_IP", "3 per hour")
     make_user("anna@example.org")
     make_user("bo@example.org")
     for _ in range(2):
@@ -354,7 +354,7 @@ def test_reset_mails_are_limited_per_address_and_per_ip(app, client, make_user, 
 
 
 def test_registration_is_limited_per_ip(app, client, monkeypatch):
-    monkeypatch.setitem(app.config, "REGISTER_LIMIT_IP", "2 per minute")
+    monkeypatch.setitem(app.config, "REGISTER_LIMIT_IP", "2 per hour")
     for n in range(2):
         assert _register(client, "en lang sætning", email=f"k{n}@example.org").status_code == 302
         client.post("/logout")
@@ -363,9 +363,9 @@ def test_registration_is_limited_per_ip(app, client, monkeypatch):
 
 
 def test_posting_is_limited_per_person_on_every_route(app, client, login, village, monkeypatch):
-    limits = {**app.config["CREATE_LIMITS"], "villages.write": "2 per minute"}
+    limits = {**app.config["CREATE_LIMITS"], "villages.write": "2 per hour"}
     monkeypatch.setitem(app.config, "CREATE_LIMITS", limits)
-    monkeypatch.setitem(app.config, "WRITE_LIMIT_USER", "3 per minute")
+    monkeypatch.setitem(app.config, "WRITE_LIMIT_USER", "3 per hour")
     login(village.jens)
     for n in range(2):
         data = {"title": f"Opslag {n}", "body": "x"}
@@ -387,7 +387,7 @@ def test_posting_is_limited_per_person_on_every_route(app, client, login, villag
 def test_behind_a_proxy_each_citizen_has_their_own_allowance(tmp_path):
     from tests.support import reset_schema
 
-    app = create_app(make_config(tmp_path, PROXY_FIX=1, LOGIN_LIMIT_IP="2 per minute"))
+    app = create_app(make_config(tmp_path, PROXY_FIX=1, LOGIN_LIMIT_IP="2 per hour"))
     reset_schema(app)
     client = app.test_client()
 

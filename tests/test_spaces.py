@@ -81,9 +81,23 @@ def test_a_low_contrast_colour_is_refused_with_a_darker_suggestion(client, login
     text = response.get_data(as_text=True)
     suggestion = darker_shade("#7fd1ae")
     assert "WCAG AA needs at least 4.5:1" in text and suggestion in text
+    assert "has a contrast of only 1.80:1" in text
     assert contrast_with_white(suggestion) >= 4.5
     assert _space("virklund") is None
     assert db.session.scalar(sa.select(sa.func.count(Invitation.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("color", "english", "danish"),
+    [("#777777", "4.47:1", "4,47:1"), ("#8c7070", "4.49:1", "4,49:1")],  # 4.478 and 4.49994
+)
+def test_a_refused_colour_shows_its_true_ratio_rounded_down(client, login, staff, color, english, danish):
+    login(staff)
+    text = client.post("/admin/spaces/new", data=_new_space_form(primary_color=color), headers=EN).text
+    assert f"contrast of only {english}; WCAG AA needs at least 4.5:1" in text
+    text = client.post("/admin/spaces/new", data=_new_space_form(primary_color=color)).text
+    assert f"kontrast på kun {danish}, men WCAG AA kræver mindst 4,5:1" in text
+    assert _space("virklund") is None
 
 
 def test_a_taken_address_and_a_bad_host_name_are_refused(client, login, staff, make_space):
@@ -96,6 +110,31 @@ def test_a_taken_address_and_a_bad_host_name_are_refused(client, login, staff, m
     )
     assert b"Write a host name such as stilling.example.dk" in response.data
     assert db.session.scalar(sa.select(sa.func.count(Space.id))) == 1
+
+
+def test_the_console_lists_each_spaces_join_policy(client, login, staff, make_space):
+    make_space(name="Virklund")
+    make_space("contractor_network", name="Grønne Områder", place="Skanderborg")
+    make_space("club", name="Ry IF", place="Ry")
+    login(staff)
+    page = client.get("/admin/", headers=EN).text
+    assert '<th scope="col">Joining</th>' in page
+    for name, policy in (
+        ("Virklund", "Anyone can join"),
+        ("Grønne Områder", "By invitation"),
+        ("Ry IF", "Ask to join"),
+    ):
+        row = page.split(f">{name}</a>", 1)[1].split("</tr>", 1)[0]
+        assert f">{policy}</td>" in row, (name, row)
+
+
+def test_the_site_has_a_favicon(client):
+    page = client.get("/").text
+    assert 'rel="icon" href="/static/favicon.svg" type="image/svg+xml"' in page
+    svg = client.get("/static/favicon.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    ico = client.get("/favicon.ico")  # what a browser asks for by itself
+    assert ico.status_code == 200 and ico.data[:4] == b"\x00\x00\x01\x00"
 
 
 def test_the_console_is_for_staff_only(client, login, make_user):
@@ -155,7 +194,7 @@ def test_staff_edit_the_theme_and_upload_a_logo_without_its_metadata(app, client
     [
         ((io.BytesIO(b"GIF89a not really"), "logo.gif"), b"This file is not an image we can use"),
         ((io.BytesIO(b"%PDF-1.4 ..."), "logo.png"), b"This file is not an image we can use"),
-        ((io.BytesIO(b"\x89PNG" + b"0" * (2 * 1024 * 1024 + 10)), "big.png"), b"larger than 2.0 MB"),
+        ((io.BytesIO(b"\x89PNG" + b"0" * (2 * 1024 * 1024 + 10)), "big.png"), b"larger than 2 MB"),
     ],
 )
 def test_a_logo_that_is_not_an_image_or_too_large_is_refused(
@@ -239,6 +278,100 @@ def test_a_members_only_space_does_not_exist_for_outsiders(client, login, make_u
     login(insider)
     assert client.get("/s/groenne-omraader/").status_code == 200
     assert "Grønne Områder" in client.get("/").get_data(as_text=True)
+
+
+def _closed_association(make_space, member, make_user):
+    """A members-only association that takes requests, with an admin and one post-worthy member."""
+    space = make_space(
+        "association",
+        name="Stilling Borgerforening",
+        place="Stilling",
+        visibility="members",
+        join_policy="request",
+    )
+    space.description = "Vi passer på byens fælleshus."
+    admin = make_user(name="Formand Frida", locale="en")
+    member(space, admin, "admin")
+    return space, admin
+
+
+def test_a_citizen_finds_a_members_only_space_that_takes_requests_and_asks_to_join(
+    client, login, make_user, make_space, member, outbox
+):
+    _space, admin = _closed_association(make_space, member, make_user)
+    jens = make_user(name="Jens", home="Stilling")
+    login(jens)
+    home = client.get("/", headers=EN).text
+    assert "Stilling Borgerforening" in home, "found among the spaces near you"
+    door = client.get("/s/stilling-borgerforening/", headers=EN)
+    assert door.status_code == 200
+    page = door.text
+    assert "<h1>Stilling Borgerforening</h1>" in page and "Vi passer på byens fælleshus." in page
+    assert "Only members see what is written in Stilling Borgerforening." in page
+    assert "Ask to join" in page and 'name="message"' in page
+    assert "member" not in page.split("<main", 1)[1].split("Members only", 1)[0], "no count of members"
+    assert "Formand Frida" not in page and ">Members</a>" not in page
+    # Only the door: the content, the members, the search and the feed stay hidden.
+    for path in ("members", "search?q=hus", "posts/new", "feed.atom"):
+        assert client.get(f"/s/stilling-borgerforening/{path}").status_code in (404, 405), path
+
+    response = client.post(
+        "/s/stilling-borgerforening/join",
+        data={"message": "Jeg er ny i byen."},
+        headers=EN,
+        follow_redirects=True,
+    )
+    assert "Your request to join Stilling Borgerforening is sent" in response.text
+    assert "You have asked to join. An admin will answer, and you will be told." in response.text
+    assert [m["Subject"] for m in outbox()] == ["Jens asks to join Stilling Borgerforening."]
+    login(admin)
+    assert "Jeg er ny i byen." in client.get("/s/stilling-borgerforening/members", headers=EN).text
+
+
+def test_the_door_is_shut_to_visitors_strangers_and_other_join_policies(
+    client, login, make_user, make_space, member
+):
+    space, _admin = _closed_association(make_space, member, make_user)
+    assert client.get("/s/stilling-borgerforening/").status_code == 404, "anonymous visitors"
+    assert "Stilling Borgerforening" not in client.get("/").text
+    login(make_user(confirmed=False))
+    assert client.get("/s/stilling-borgerforening/").status_code == 404, "an unconfirmed account"
+    login(make_user(home="Skagen"))
+    assert client.get("/s/stilling-borgerforening/").status_code == 404, "a home far outside the municipality"
+    assert client.post("/s/stilling-borgerforening/join").status_code == 404
+    assert "Stilling Borgerforening" not in client.get("/").text
+    login(make_user(home=None))  # no home on file: a signed-in, confirmed account is taken at its word
+    assert client.get("/s/stilling-borgerforening/").status_code == 200
+    for policy in ("invitation", "open"):
+        space.join_policy = policy
+        db.session.commit()
+        login(make_user(home="Stilling"))
+        assert client.get("/s/stilling-borgerforening/").status_code == 404, policy
+
+
+def test_a_pending_request_can_be_withdrawn_from_the_door(client, login, make_user, make_space, member):
+    _closed_association(make_space, member, make_user)
+    jens = make_user(name="Jens", home="Stilling")
+    login(jens)
+    client.post("/s/stilling-borgerforening/join", data={"message": ""})
+    page = client.get("/", headers=EN).text
+    assert "Request sent" in page
+    response = client.post("/s/stilling-borgerforening/leave", headers=EN, follow_redirects=True)
+    assert "You have left Stilling Borgerforening." in response.text
+    assert (
+        db.session.scalar(sa.select(sa.func.count(Membership.id)).where(Membership.user_id == jens.id)) == 0
+    )
+
+
+def test_a_space_on_its_own_host_name_keeps_members_only_content_hidden(client, login, make_user, make_space):
+    space = make_space("contractor_network", name="Grønne Områder", place="Skanderborg")
+    space.hostname = "groenne.example.dk"
+    db.session.commit()
+    from community.spaces.tenancy import forget_hosts
+
+    forget_hosts()
+    assert client.get("/", base_url="http://groenne.example.dk").status_code == 404
+    forget_hosts()
 
 
 def test_members_list_is_for_members_of_a_public_space(client, login, make_user, make_space, member):
@@ -470,6 +603,7 @@ def test_a_space_on_its_own_hostname_is_the_front_page(client, make_space):
 
 
 def test_cli_creates_and_lists_spaces(app, db, municipality):
+    db.session.commit()  # the command rolls back what it did on an error, not the municipality
     runner = app.test_cli_runner()
     result = runner.invoke(
         args=["spaces", "create", "--kind", "village", "--name", "Fruering", "--place", "8660"]
@@ -490,3 +624,26 @@ def test_htmx_is_vendored_and_only_enhances(client):
     assert client.get("/static/vendor/htmx/LICENSE").status_code == 200
     # the same form works without JavaScript: a plain GET with ?near=
     assert 'action="/"' in page and 'name="near"' in page
+
+
+# --- the command line --------------------------------------------------------------------------------
+
+
+def test_the_command_line_speaks_english_to_operators(app, db, municipality):
+    """Operators read the CLI: its errors come from the same services as the pages, but in English even
+    though the site's default language is Danish."""
+    db.session.commit()  # the command rolls back what it did on an error, not the municipality
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["spaces", "create", "--kind", "village", "--name", "Atlantis", "--place", "Atlantis"]
+    )
+    assert result.exit_code == 1
+    assert "Error: We do not know Atlantis." in result.output, result.output
+    result = runner.invoke(
+        args=["spaces", "create", "--kind", "village", "--name", "Virklund", "--color", "#777777"]
+    )
+    assert (
+        "White text on #777777 has a contrast of only 4.47:1; WCAG AA needs at least 4.5:1." in result.output
+    )
+    result = runner.invoke(args=["spaces", "list"])
+    assert result.exit_code == 0 and "address" in result.output and "members" in result.output

@@ -11,9 +11,10 @@ from PIL import Image
 
 from community.db import utcnow
 from community.extensions import db
+from community.i18n import to_local
 from community.notifications.models import Notification
 from community.villages.models import Comment, EventRsvp, PollVote, Post, PostKind, Rsvp
-from community.villages.services import events, posts
+from community.villages.services import comments, events, posts
 from community.villages.services.posts import PostInput
 
 EN = {"Accept-Language": "en"}
@@ -259,6 +260,22 @@ def test_thanks_toggle_and_count(client, login, village):
     assert post.thanks_count == 0, "no thanking oneself"
 
 
+def test_thanking_oneself_says_so_not_join_the_space(client, login, village):
+    """A crafted request (the button is not shown on one's own words) gets a message that fits."""
+    post = _post(village.space, village.jens)
+    login(village.jens)
+    page = client.post(f"/s/stilling/posts/{post.id}/thanks", headers=EN, follow_redirects=True).text
+    assert "You cannot thank yourself." in page and "to say thanks" not in page
+    comment = comments.add_comment(post, village.space, by=village.jens, body="Mig igen", parent_id=None)
+    page = client.post(f"/s/stilling/comments/{comment.id}/thanks", follow_redirects=True).text
+    assert "Du kan ikke takke dig selv." in page
+    db.session.refresh(comment)
+    assert comment.thanks_count == 0
+    login(village.ole)  # an outsider is still told to join
+    page = client.post(f"/s/stilling/posts/{post.id}/thanks", headers=EN, follow_redirects=True).text
+    assert "Join Stilling to say thanks." in page
+
+
 def test_moderators_pin_and_close(client, login, village):
     post = _post(village.space, village.jens)
     login(village.jens)
@@ -307,7 +324,7 @@ def test_rsvp_with_capacity_and_waiting_list(client, login, village, make_user, 
     full = client.post(
         f"/s/stilling/posts/{event.id}/rsvp", data={"status": "going"}, headers=EN, follow_redirects=True
     )
-    assert "The event is full: all 1 places are taken. Join the waiting list instead." in full.text
+    assert "The event is full: its one place is taken. Join the waiting list instead." in full.text
     assert _count(EventRsvp) == 1
     assert "Join the waiting list" in full.text
     client.post(f"/s/stilling/posts/{event.id}/rsvp", data={"status": "going", "waitlist": "1"})
@@ -320,6 +337,54 @@ def test_rsvp_with_capacity_and_waiting_list(client, login, village, make_user, 
     assert not anne.waitlisted, "the first on the waiting list moves up"
     note = db.session.scalar(sa.select(Notification).where(Notification.user_id == village.anne.id))
     assert note.kind == "villages.event_place"
+
+
+def test_raising_the_capacity_moves_people_up_from_the_waiting_list(
+    client, login, village, make_user, member
+):
+    start = utcnow().replace(second=0, microsecond=0) + timedelta(days=3)
+    event = _post(
+        village.space, village.hanne, PostKind.EVENT, title="Fællesspisning", starts_at=start, capacity=1
+    )
+    events.rsvp(event, village.space, by=village.jens, status=Rsvp.GOING)
+    queue = [village.anne, *(make_user(name=f"Venter {i}") for i in range(3))]
+    for person in queue[1:]:
+        member(village.space, person)
+    for person in queue:
+        events.rsvp(event, village.space, by=person, status=Rsvp.GOING, waitlist=True)
+    db.session.commit()
+
+    def edit(capacity: str):
+        login(village.hanne)
+        local = to_local(start).strftime("%Y-%m-%dT%H:%M")
+        data = {"title": "Fællesspisning", "body": "Kom og spis.", "starts_at": local, "capacity": capacity}
+        response = client.post(f"/s/stilling/posts/{event.id}/edit", data=data, headers=EN)
+        assert response.status_code == 302, response.text
+
+    def waiting() -> list[int]:
+        rows = db.session.scalars(
+            sa.select(EventRsvp).where(EventRsvp.post_id == event.id, EventRsvp.waitlisted)
+        )
+        return sorted(r.user_id for r in rows)
+
+    def told() -> list[int]:
+        rows = db.session.scalars(sa.select(Notification).where(Notification.kind == "villages.event_place"))
+        return sorted(n.user_id for n in rows)
+
+    edit("3")  # two more places: the first two in the queue, in the order they asked
+    assert waiting() == sorted(p.id for p in queue[2:])
+    assert told() == sorted(p.id for p in queue[:2])
+    login(queue[0])
+    page = client.get(f"/s/stilling/posts/{event.id}", headers=EN).text
+    assert "Your answer: Going" in page and "You are on the waiting list." not in page
+    assert "2 on the waiting list" in page
+    bell = client.get("/notifications/", headers=EN).text
+    assert "A place is free for you at “Fællesspisning”" in bell
+
+    edit("2")  # fewer places: nobody loses theirs, nobody moves up
+    assert waiting() == sorted(p.id for p in queue[2:]) and len(told()) == 2
+    edit("")  # no limit any more: everyone on the list is in
+    assert waiting() == [] and told() == sorted(p.id for p in queue)
 
 
 def test_the_event_downloads_as_ics(client, village):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import EqualTo, ValidationError
+from wtforms.validators import AnyOf, EqualTo, ValidationError
 
 from community.forms import Form, NoControlCharacters, Optional, Required, choices, email_field, length
 from community.i18n import _, _l
@@ -91,6 +91,9 @@ LOCALE_CHOICES = [("", _l("As my browser says")), ("da", "Dansk"), ("en", "Engli
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
 
 
+TEXT_SIZE_CHOICES = [("normal", _l("Normal")), ("large", _l("Large")), ("largest", _l("Largest"))]
+
+
 class ProfileForm(Form):
     display_name = StringField(
         _l("Your name"),
@@ -98,6 +101,16 @@ class ProfileForm(Form):
         render_kw={"autocomplete": "name"},
     )
     locale = SelectField(_l("Language"), choices=choices(LOCALE_CHOICES))
+    text_size = SelectField(
+        _l("Text size"),
+        choices=choices(TEXT_SIZE_CHOICES),
+        description=_l("Larger text on every page, on this and your other devices."),
+        validate_choice=False,  # left out (an older form), the size stays as it is
+        validators=[
+            Optional(),
+            AnyOf([v for v, _label in TEXT_SIZE_CHOICES], message=_l("Choose one of the text sizes.")),
+        ],
+    )
     home = home_field(required=False)
     email_notifications = BooleanField(_l("E-mail me when something needs my attention"))
 
@@ -106,6 +119,11 @@ class PasswordChangeForm(Form):
     current_password = password_field(_l("Current password"), new=False)
     password = password_field(_l("New password"), new=True)
     confirm = confirm_field("password")
+
+
+class TextSizeForm(Form):
+    size = SelectField(_l("Text size"), choices=choices(TEXT_SIZE_CHOICES))  # the header's button
+    next = HiddenField()
 
 
 class LanguageForm(Form):

@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from community.db import TimestampMixin, utcnow
 from community.extensions import db
 
+#: The text sizes a person can choose, and how much larger than the browser's own each is.
+TEXT_SIZES = {"normal": 100, "large": 125, "largest": 150}
+
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
@@ -26,6 +29,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     _display_name: Mapped[str] = mapped_column("display_name", sa.String(80))
     #: "da" or "en"; None follows the browser.
     locale: Mapped[str | None] = mapped_column(sa.String(5))
+    #: "large" or "largest" scales the whole site (see TEXT_SIZES); None is the normal size.
+    text_size: Mapped[str | None] = mapped_column(sa.String(10))
     confirmed_at: Mapped[datetime | None]
     #: Rotated when the password changes, so every other session and remember-me cookie ends.
     session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)

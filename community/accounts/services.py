@@ -13,7 +13,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from community import signals
-from community.accounts.models import User, new_session_token
+from community.accounts.models import TEXT_SIZES, User, new_session_token
 from community.accounts.passwords import check_new_password
 from community.db import utcnow
 from community.errors import Conflict, DomainError
@@ -216,15 +216,31 @@ def set_home(user: User, place: Place) -> None:
 
 
 def update_profile(
-    user: User, *, display_name: str, locale: str | None, home: Place | None, email_notifications: bool
+    user: User,
+    *,
+    display_name: str,
+    locale: str | None,
+    home: Place | None,
+    email_notifications: bool,
+    text_size: str | None = None,
 ) -> User:
     user.display_name = display_name.strip()
     user.locale = locale or None
+    if text_size is not None:
+        set_text_size(user, text_size)
     if home is not None:
         set_home(user, home)
     user.email_notifications = email_notifications
     db.session.flush()
     return user
+
+
+def set_text_size(user: User, size: str) -> None:
+    """Remembers the text size a person chose ("normal" is stored as no choice)."""
+    if size not in TEXT_SIZES:
+        raise DomainError(_("Choose one of the text sizes."), field="text_size")
+    user.text_size = None if size == "normal" else size
+    db.session.flush()
 
 
 def create_user(

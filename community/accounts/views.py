@@ -15,6 +15,7 @@ from community.accounts.forms import (
     ResendConfirmationForm,
     ResetForm,
     ResetRequestForm,
+    TextSizeForm,
 )
 from community.accounts.passwords import WeakPassword
 from community.errors import DomainError
@@ -220,6 +221,7 @@ def profile():
     form = ProfileForm(obj=current_user)
     if request.method == "GET":
         form.locale.data = current_user.locale or ""
+        form.text_size.data = current_user.text_size or "normal"
         form.home.data = current_user.home_label or ""
     if form.validate_on_submit():
         home = None
@@ -232,8 +234,10 @@ def profile():
                 locale=form.locale.data or None,
                 home=home,
                 email_notifications=form.email_notifications.data,
+                text_size=form.text_size.data or None,
             )
             db.session.commit()
+            session["text_size"] = current_user.text_size or "normal"
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template(
@@ -262,6 +266,7 @@ def change_password():
             return redirect(url_for("accounts.profile"))
     profile_form = ProfileForm(obj=current_user)
     profile_form.locale.data = current_user.locale or ""
+    profile_form.text_size.data = current_user.text_size or "normal"
     profile_form.home.data = current_user.home_label or ""
     return render_template(
         "accounts/profile.html",
@@ -270,6 +275,19 @@ def change_password():
         places=geo.place_labels(),
         resend_form=ResendConfirmationForm(),
     ), 400
+
+
+@bp.post("/text-size")
+def text_size():
+    """The header's "larger text" button: kept on the account, and in the session for everyone."""
+    form = TextSizeForm()
+    if form.validate_on_submit():
+        size = form.size.data
+        if current_user.is_authenticated:
+            services.set_text_size(current_user, size)
+            db.session.commit()
+        session["text_size"] = size
+    return redirect(safe_next(form.next.data) or url_for("spaces.index"))
 
 
 @bp.post("/language")

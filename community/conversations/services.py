@@ -16,6 +16,7 @@ from community.conversations.subjects import SubjectLink, link_of, resolve
 from community.db import utcnow
 from community.errors import DomainError, NotAllowed
 from community.extensions import db
+from community.formatting import format_number
 from community.i18n import _
 from community.moderation.permissions import is_blocked_between
 from community.notifications.services import notify
@@ -131,7 +132,7 @@ def send(conversation: Conversation, *, sender: User, body: str) -> Message:
     if not body:
         raise DomainError(_("Write a message first."), field="body")
     if len(body) > MAX_MESSAGE:
-        raise DomainError(_("Write at most %(n)s characters.", n="5.000"), field="body")
+        raise DomainError(_("Write at most %(n)s characters.", n=format_number(MAX_MESSAGE)), field="body")
     refuse_cpr(body, field="body")
     now = utcnow()
     # one nudge per unread stretch, not one per message

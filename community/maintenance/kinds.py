@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from community.i18n import _, format_datetime
+from community.i18n import _, format_datetime, ngettext
 from community.notifications.kinds import Kind, register
 
 
@@ -70,6 +70,17 @@ def _clash_target(c):
 
 
 register("maintenance.clash", Kind(_clash_text, _clash_target))
+register(
+    "maintenance.clashes_more",
+    Kind(
+        lambda c: ngettext(
+            "And %(num)s more new conflict: see them all on the page.",
+            "And %(num)s more new conflicts: see them all on the page.",
+            int(c["n"]),
+        ),
+        _clash_target,
+    ),
+)
 register(
     "maintenance.closure",
     Kind(

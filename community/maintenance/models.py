@@ -36,6 +36,10 @@ class TaskType(enum.StrEnum):
     LEAF_CLEARING = "leaf_clearing"
     SNOW_CLEARING = "snow_clearing"
     GOAL_NET_REPAIR = "goal_net_repair"
+    #: A round to look over a playground or green area (safety, litter), all year.
+    INSPECTION = "inspection"
+    #: Brushing and levelling the infill of an artificial pitch, all year.
+    BRUSHING = "brushing"
 
 
 class FixtureKind(enum.StrEnum):
@@ -48,6 +52,8 @@ class VisitStatus(enum.StrEnum):
     PLANNED = "planned"
     DONE = "done"
     SKIPPED = "skipped"
+    #: Replaced by another time that the club and the contractor agreed on (with the reason).
+    CANCELLED = "cancelled"
 
 
 class RequestStatus(enum.StrEnum):
@@ -95,6 +101,8 @@ TASK_LABELS = {
     TaskType.LEAF_CLEARING: _l("Leaf clearing"),
     TaskType.SNOW_CLEARING: _l("Snow clearing"),
     TaskType.GOAL_NET_REPAIR: _l("Goal and net repairs"),
+    TaskType.INSPECTION: _l("Inspection round"),
+    TaskType.BRUSHING: _l("Brushing (artificial turf)"),
 }
 FIXTURE_LABELS = {
     FixtureKind.MATCH: _l("Match"),
@@ -105,6 +113,7 @@ VISIT_LABELS = {
     VisitStatus.PLANNED: _l("Planned"),
     VisitStatus.DONE: _l("Done"),
     VisitStatus.SKIPPED: _l("Skipped"),
+    VisitStatus.CANCELLED: _l("Cancelled"),
 }
 REQUEST_LABELS = {
     RequestStatus.PENDING: _l("Waiting for an answer"),
@@ -131,9 +140,10 @@ FAULT_STATUS_LABELS = {
 DEFAULT_FAULT_CATEGORIES = {
     TaskType.GOAL_NET_REPAIR: [FaultCategory.GOAL_NET.value],
     TaskType.LEAF_CLEARING: [FaultCategory.LITTER.value],
+    TaskType.INSPECTION: [FaultCategory.PLAYGROUND_EQUIPMENT.value, FaultCategory.LITTER.value],
 }
 #: Hours before kick-off of a match or tournament in which a task must not be done, by default.
-DEFAULT_QUIET_HOURS = {TaskType.MOWING: 2, TaskType.WATERING: 2}
+DEFAULT_QUIET_HOURS = {TaskType.MOWING: 2, TaskType.WATERING: 2, TaskType.BRUSHING: 2}
 #: Hours before kick-off within which a task is wanted, by default.
 DEFAULT_WANTED_HOURS = {TaskType.LINE_MARKING: 48}
 OPEN_REQUEST_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED, RequestStatus.PROPOSED)
@@ -181,7 +191,12 @@ class Agreement(TimestampMixin, db.Model):
     service_level: Mapped[str] = mapped_column(sa.String(300), default="")
     season_start_month: Mapped[int | None]
     season_end_month: Mapped[int | None]
+    #: The height the grass is cut to.
     height_mm: Mapped[int | None]
+    #: The grass is never to grow taller than this (measured by the crew when they arrive).
+    max_height_mm: Mapped[int | None]
+    #: At most this many days between two visits in the season (7: weekly).
+    interval_days: Mapped[int | None]
     quiet_hours_before: Mapped[int] = mapped_column(default=0)
     wanted_within_hours: Mapped[int | None]
     fault_categories: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
@@ -192,6 +207,34 @@ class Agreement(TimestampMixin, db.Model):
     @property
     def task_label(self) -> str:
         return str(TASK_LABELS[self.task])
+
+    @property
+    def has_season(self) -> bool:
+        return self.season_start_month is not None and self.season_end_month is not None
+
+    def in_season(self, month: int) -> bool:
+        """Whether the agreement's season covers ``month`` (1-12); a season may run over New Year."""
+        if not self.has_season:
+            return True
+        first, last = self.season_start_month, self.season_end_month
+        return first <= month <= last if first <= last else (month >= first or month <= last)  # type: ignore[operator]
+
+
+class ContractorCrew(SpaceScopedMixin, db.Model):
+    """A member of a contractor network (``space_id``) who acts for the contractor: plans, marks
+    visits, answers requests, closes facilities. Membership alone only lets one read along."""
+
+    __tablename__ = "contractor_crew"
+    __table_args__ = (sa.UniqueConstraint("space_id", "user_id", name="uq_contractor_crew_space_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    granted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class ClubFacility(SpaceScopedMixin, db.Model):
@@ -224,6 +267,10 @@ class Fixture(SpaceScopedMixin, db.Model):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     rrule: Mapped[str | None] = mapped_column(sa.String(500))
+    #: Dates (Danish, ISO ``YYYY-MM-DD``) on which a recurring fixture does not take place (EXDATE).
+    exdates: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    #: A recurring fixture does not take place on Danish public holidays.
+    skip_holidays: Mapped[bool] = mapped_column(default=False)
     #: The end of the last occurrence; None when the rule repeats without end.
     repeat_until: Mapped[datetime | None] = mapped_column(index=True)
     uid: Mapped[str] = mapped_column(sa.String(255))
@@ -287,6 +334,8 @@ class Visit(SpaceScopedMixin, db.Model):
     photo: Mapped[str | None] = mapped_column(sa.String(80))
     note: Mapped[str] = mapped_column(sa.Text, default="")
     reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: The grass height the crew measured when they came (mm), for the service level.
+    height_mm: Mapped[int | None]
 
     agreement: Mapped[Agreement] = relationship()
     facility: Mapped[Facility] = relationship()
@@ -319,6 +368,8 @@ class ChangeRequest(SpaceScopedMixin, TimestampMixin, db.Model):
         sa.ForeignKey("fixture.id", ondelete="SET NULL"), index=True
     )
     visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visit.id", ondelete="SET NULL"), index=True)
+    #: The start of the one occurrence of a recurring fixture that the request is about.
+    occurrence_at: Mapped[datetime | None]
     task: Mapped[TaskType] = mapped_column(_enum(TaskType))
     wanted_before: Mapped[datetime]
     message: Mapped[str] = mapped_column(sa.Text, default="")
@@ -396,6 +447,12 @@ class FaultReport(ModeratableMixin, TimestampMixin, db.Model):
         sa.ForeignKey("municipality.id", ondelete="CASCADE"), index=True
     )
     reporter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    #: How to reach a reporter without an account (all optional; only whoever handles it sees them).
+    reporter_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    reporter_email: Mapped[str | None] = mapped_column(sa.String(254))
+    reporter_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    #: SHA-256 of the private follow link's token (the token itself is shown once, never stored).
+    follow_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     facility_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("facility.id", ondelete="SET NULL"), index=True
     )
@@ -463,6 +520,23 @@ class FaultFollower(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class ClashNotice(db.Model):
+    """A conflict both sides have been told about, so a re-import or re-planning never tells again.
+
+    ``key`` names the pair: a visit and a fixture's occurrence (or the closure), or for a task missing
+    before a match, the agreement and the occurrence."""
+
+    __tablename__ = "clash_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    fixture_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("fixture.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class FeedToken(db.Model):

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy.orm import Session, SessionTransaction
 
 from community.extensions import db
+from community.formatting import absolute_dates
 from community.i18n import force_locale
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def external_url(endpoint: str, **values: object) -> str:
 
 def compose(to: str, template: str, *, locale: str | None, **context: object) -> EmailMessage:
     """Renders ``email/<template>.txt``; its first line is the subject, the rest the body."""
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]), absolute_dates():
         # Straight from the environment: an e-mail needs none of the page's context (user, theme, bell).
         text = current_app.jinja_env.get_template(f"email/{template}.txt").render(
             external_url=external_url, **context

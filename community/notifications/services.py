@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from community.accounts.models import User
 from community.db import utcnow
 from community.extensions import db
+from community.formatting import absolute_dates
 from community.i18n import force_locale
 from community.notifications.kinds import KINDS, describe
 from community.notifications.mail import external_url, send_template
@@ -24,7 +25,7 @@ def notify(user: User, kind: str, *, email: bool = True, **context: Any) -> Noti
     db.session.flush()
     if email and user.email_notifications and user.is_confirmed:
         locale = user.locale or "da"
-        with force_locale(locale):
+        with force_locale(locale), absolute_dates():  # an e-mail is read later: no "tomorrow"
             sentence, (endpoint, values) = describe(kind, context)
         send_template(
             user.email,

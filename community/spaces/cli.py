@@ -110,10 +110,10 @@ def list_spaces() -> None:
     """List every space with its kind, members and status."""
     spaces = db.session.scalars(sa.select(Space).order_by(Space.kind, Space.name)).all()
     counts = services.member_counts([s.id for s in spaces])
-    click.echo(f"{'address':<24} {'kind':<20} {'members':>7}  {'visibility':<10} name")
+    click.echo(f"{'address':<24} {'kind':<20} {'members':>7}  {'visibility':<10} {'joining':<10} name")
     for space in spaces:
         status = " (archived)" if space.is_archived else ""
         click.echo(
             f"/s/{space.slug + '/':<21} {space.kind.value:<20} {counts.get(space.id, 0):>7}  "
-            f"{space.visibility.value:<10} {space.title}{status}"
+            f"{space.visibility.value:<10} {space.join_policy.value:<10} {space.title}{status}"
         )

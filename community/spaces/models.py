@@ -134,6 +134,10 @@ class Space(TimestampMixin, db.Model):
     def kind_label(self) -> str:
         return str(KIND_LABELS[self.kind])
 
+    @property
+    def join_policy_label(self) -> str:
+        return str(JOIN_POLICY_LABELS[self.join_policy])
+
 
 class Membership(TimestampMixin, db.Model):
     __tablename__ = "membership"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 
 from community.accounts.models import User
 from community.extensions import db
+from community.geo import approx_km
 from community.spaces.models import (
     Invitation,
     JoinPolicy,
     Membership,
     MembershipStatus,
+    Municipality,
     Role,
     Space,
     Visibility,
@@ -75,6 +77,44 @@ def can_view_space(user: User | None, space: Space) -> bool:
     return space.visibility == Visibility.PUBLIC or is_member(user, space) or is_staff_for(user, space)
 
 
+def is_citizen_of(user: User | None, municipality: Municipality) -> bool:
+    """Signed in with a confirmed address and, when their home is known, living within the
+    municipality's reach (``COMMUNITY_CITIZEN_REACH_KM`` from its centre); its own staff always.
+    Homes are points and the platform knows no municipal borders, so "inside" is a radius; an account
+    without a home (made from the command line) is taken at its word."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_confirmed:
+        return False
+    if user.staff_municipality_id == municipality.id or not user.has_home:
+        return True
+    distance = approx_km(
+        user.home_latitude,  # type: ignore[arg-type]
+        user.home_longitude,  # type: ignore[arg-type]
+        municipality.latitude,
+        municipality.longitude,
+    )
+    return distance <= current_app.config["CITIZEN_REACH_KM"]
+
+
+def takes_requests_from_outside(space: Space) -> bool:
+    """A members-only space that people may ask to join: its door (name, description, the form) is
+    shown to the municipality's citizens, its content is not."""
+    return (
+        space.visibility == Visibility.MEMBERS
+        and space.join_policy == JoinPolicy.REQUEST
+        and not space.is_archived
+    )
+
+
+def can_find_space(user: User | None, space: Space) -> bool:
+    """See that the space exists: its name, description and how to join. Everyone who may view it, and
+    for a members-only space that takes requests, the municipality's citizens and anyone who has asked."""
+    if can_view_space(user, space):
+        return True
+    return takes_requests_from_outside(space) and (
+        membership_of(user, space) is not None or is_citizen_of(user, space.municipality)
+    )
+
+
 def _may_start_joining(user: User | None, space: Space) -> bool:
     return (
         user is not None
@@ -97,7 +137,7 @@ def can_request_to_join(user: User | None, space: Space) -> bool:
     return (
         _may_start_joining(user, space)
         and space.join_policy == JoinPolicy.REQUEST
-        and can_view_space(user, space)
+        and can_find_space(user, space)
     )
 
 

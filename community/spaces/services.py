@@ -40,7 +40,13 @@ from community.spaces.models import (
     SpaceKind,
     Visibility,
 )
-from community.spaces.permissions import forget_memberships, is_invited_account, membership_of
+from community.spaces.permissions import (
+    forget_memberships,
+    is_citizen_of,
+    is_invited_account,
+    is_member,
+    membership_of,
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HOSTNAME = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
@@ -80,7 +86,7 @@ def check_color(color: str) -> str:
                 "White text on %(color)s has a contrast of only %(ratio)s:1; WCAG AA needs at least 4.5:1. "
                 "Choose a darker shade, for example %(suggestion)s.",
                 color=color,
-                ratio=format_decimal(ratio, format="0.0"),
+                ratio=format_decimal(theme.shown_ratio(ratio), format="0.00"),
                 suggestion=theme.darker_shade(color),
             ),
             field="primary_color",
@@ -253,17 +259,27 @@ class NearbySpace:
 def spaces_near(
     lat: float | None, lon: float | None, *, user: User | None, limit: int = 50
 ) -> list[NearbySpace]:
-    """Public spaces that are not archived, and the user's own, nearest first."""
+    """Public spaces that are not archived, and the user's own, nearest first; for the municipality's
+    citizens also the members-only spaces that take requests (their door, see ``can_find_space``)."""
     query = sa.select(Space).where(Space.archived_at.is_(None))
     if user is not None and getattr(user, "is_authenticated", False):
         mine = sa.select(Membership.space_id).where(
             Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
         )
-        query = query.where(sa.or_(Space.visibility == Visibility.PUBLIC, Space.id.in_(mine)))
+        takes_requests = sa.and_(
+            Space.visibility == Visibility.MEMBERS, Space.join_policy == JoinPolicy.REQUEST
+        )
+        query = query.where(sa.or_(Space.visibility == Visibility.PUBLIC, Space.id.in_(mine), takes_requests))
     else:
         query = query.where(Space.visibility == Visibility.PUBLIC)
     found = []
+    citizen: dict[int, bool] = {}
     for space in db.session.scalars(query):
+        if not space.is_public and space.join_policy == JoinPolicy.REQUEST:
+            if space.municipality_id not in citizen:
+                citizen[space.municipality_id] = is_citizen_of(user, space.municipality)
+            if not citizen[space.municipality_id] and not is_member(user, space):
+                continue
         distance = None
         if lat is not None and lon is not None and space.latitude is not None and space.longitude is not None:
             distance = distance_km(lat, lon, space.latitude, space.longitude)

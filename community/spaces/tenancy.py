@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from community.extensions import db
 from community.geo import distance_km
 from community.spaces.models import Municipality, Space
-from community.spaces.permissions import can_view_space
+from community.spaces.permissions import can_find_space, can_view_space
 
 T = TypeVar("T")
 _HOSTS: dict[str, Any] = {"loaded": 0.0, "map": {}}
@@ -114,11 +114,20 @@ def space_host_url(url: str) -> str:
     return url
 
 
-def load_space(slug: str) -> Space:
+#: What a members-only space that takes requests shows to a citizen who may find it but not see inside:
+#: its door (the front page without content, asking to join, withdrawing the request). Nothing else.
+DOOR_ENDPOINTS = frozenset({"spaces.front", "spaces.join", "spaces.leave"})
+
+
+def load_space(slug: str, endpoint: str | None = None) -> Space:
     space = db.session.scalar(sa.select(Space).where(Space.slug == slug))
-    if space is None or not can_view_space(current_user, space):
-        abort(404)  # members-only spaces are not there for outsiders
-    return space
+    if space is None:
+        abort(404)
+    if can_view_space(current_user, space):
+        return space
+    if endpoint in DOOR_ENDPOINTS and can_find_space(current_user, space):
+        return space
+    abort(404)  # members-only spaces are not there for outsiders
 
 
 def default_municipality() -> Municipality | None:
@@ -141,9 +150,10 @@ def _nearest_municipality(lat: float, lon: float) -> Municipality | None:
 
 
 def covers(municipality: Municipality, lat: float, lon: float) -> bool:
-    """Whether a point lies in ``municipality``: within ``COMMUNITY_MUNICIPALITY_RADIUS_KM`` of its centre
-    and no nearer to another municipality's centre here (we keep centres, not borders)."""
-    radius = float(current_app.config.get("MUNICIPALITY_RADIUS_KM") or 40)
+    """Whether a point lies in ``municipality``: within its reach (``COMMUNITY_CITIZEN_REACH_KM`` from its
+    centre, the same reach a citizen's home is measured by) and no nearer to another municipality's
+    centre here (we keep centres, not borders)."""
+    radius = float(current_app.config["CITIZEN_REACH_KM"])
     if distance_km(lat, lon, municipality.latitude, municipality.longitude) > radius:
         return False
     nearest = _nearest_municipality(lat, lon)
@@ -188,9 +198,9 @@ def init_app(app: Flask) -> None:
     app.wsgi_app = SpaceHosts(app, app.wsgi_app)  # type: ignore[method-assign]
 
     @app.url_value_preprocessor
-    def _pull_space(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    def _pull_space(endpoint: str | None, values: dict[str, Any] | None) -> None:
         if values and "space_slug" in values:
-            g.space = load_space(values.pop("space_slug"))
+            g.space = load_space(values.pop("space_slug"), endpoint)
 
     @app.url_defaults
     def _add_space(endpoint: str, values: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import colorsys
 import re
+from decimal import ROUND_DOWN, Decimal
 
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 AA_NORMAL = 4.5
@@ -38,6 +39,12 @@ def contrast_ratio(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
 
 def contrast_with_white(color: str) -> float:
     return contrast_ratio(parse_hex(color), (255, 255, 255))
+
+
+def shown_ratio(ratio: float) -> Decimal:
+    """A contrast ratio as people read it: two decimals, rounded down, so a colour that misses 4.5:1
+    (say 4.499) never shows as if it reached it."""
+    return Decimal(repr(ratio)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
 def darker_shade(color: str, target: float = AA_NORMAL) -> str:

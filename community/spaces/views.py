@@ -66,13 +66,17 @@ def index():
 
 @bp.get("/s/<space_slug>/")
 def front():
+    """The space's front page; for a citizen outside a members-only space that takes requests, only its
+    door: name, description and the form to ask to join (no content, no members, no counts)."""
     space = g.space
-    membership = permissions.membership_of(current_user, space)
+    require(permissions.can_find_space(current_user, space), hide=True)  # also on the space's own host
+    inside = permissions.can_view_space(current_user, space)
     return render_template(
         "spaces/front.html",
         space=space,
-        membership=membership,
-        member_count=services.member_count(space),
+        inside=inside,
+        membership=permissions.membership_of(current_user, space),
+        member_count=services.member_count(space) if inside else None,
         join_form=JoinForm(),
         leave_form=FlaskForm(),
     )
@@ -290,6 +294,12 @@ def theme_css(color: str):
     response.cache_control.public = True
     response.cache_control.max_age = 31536000
     return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; the SVG in base.html is the modern one."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=7 * 24 * 3600)
 
 
 @bp.get("/media/<path:name>")

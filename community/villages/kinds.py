@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from community.conversations.subjects import SubjectLink, register_subject
 from community.extensions import db
+from community.formatting import format_km
 from community.i18n import _
 from community.notifications.kinds import Kind, register
 
@@ -40,7 +41,12 @@ register(
 register(
     "villages.help_nearby",
     Kind(
-        lambda c: _("New help request %(km)s km from you: “%(title)s”.", km=c["km"], title=c["title"]), _post
+        lambda c: _(
+            "New help request %(distance)s from you: “%(title)s”.",
+            distance=format_km(c["km"]),
+            title=c["title"],
+        ),
+        _post,
     ),
 )
 register(

@@ -1,7 +1,10 @@
 """axe-core on every page a person can reach: a crawler starts at / as an anonymous visitor and as each
 demo account, in Danish and in English, follows the site's own links (GET only, never a state change),
 runs axe (WCAG 2.0/2.1/2.2 A and AA) on each page, and fails at the end with every violation, its page
-and its elements. Form pages are also checked after a failed submission, so error states are covered."""
+and its elements. Form pages are also checked after a failed submission, so error states are covered.
+
+Every page checked is also laid out 320 CSS px wide (WCAG 2.2 reflow, 1.4.10): the document must not
+be wider than the screen; a failure names the elements that stick out."""
 
 from __future__ import annotations
 
@@ -35,6 +38,19 @@ ROLES = [
     "stilling@example.org",
 ]
 POST_KINDS = ["discussion", "question", "news", "event", "poll", "help_request", "help_offer"]
+# Citizen dialogue: the demo's past and upcoming Q&A hours, meeting, consultation and first idea.
+ENGAGEMENT_PAGES = [
+    "/engagement/",
+    "/engagement/qa/1",
+    "/engagement/qa/2",
+    "/engagement/qa/2/presenter",
+    "/engagement/meetings/1",
+    "/engagement/meetings/1?show=officials",
+    "/engagement/consultations/1",
+    "/engagement/ideas/",
+    "/engagement/ideas/1",
+    "/engagement/response-times",
+]
 # Pages behind forms and roles that the crawl must reach (found by links, or added here when not).
 MUST_VISIT = {
     None: [
@@ -46,6 +62,8 @@ MUST_VISIT = {
         "/s/stilling/",
         "/s/stilling/search?q=hjælp",
         "/villages/search?q=hjælp",
+        *ENGAGEMENT_PAGES,
+        "/maintenance/faults/new",
     ],
     "kommune@example.org": [
         "/admin/",
@@ -56,6 +74,11 @@ MUST_VISIT = {
         "/helpdesk/overview",
         "/helpdesk/requests",
         "/helpdesk/sessions/9/attendance",  # a café of the demo's past year: marking who came
+        # The wide pages of issue 10 #14: statistics, an assisted request, a sheet to print.
+        "/helpdesk/requests/2",
+        "/helpdesk/sessions/1/attendance",
+        "/maintenance/overview",
+        "/maintenance/agreements/1/edit",
         "/admin/moderation/",
         "/admin/moderation/appeals",
         "/admin/moderation/audit",
@@ -64,9 +87,15 @@ MUST_VISIT = {
         "/admin/moderation/people?find-email=borger%40example.org",
         "/admin/api-keys",
         "/profile/tokens",
+        "/engagement/qa/new",
+        "/engagement/meetings/new",
+        "/engagement/consultations/new",
+        "/engagement/settings",
+        "/engagement/tracked",
+        "/engagement/qa/2",
     ],
     "frivillig@example.org": ["/helpdesk/volunteer", "/messages/"],
-    "senior@example.org": ["/helpdesk/ask", "/helpdesk/requests"],
+    "senior@example.org": ["/helpdesk/ask", "/helpdesk/requests", "/helpdesk/requests/1"],
     "borger@example.org": [
         "/s/stilling/posts/new",
         "/messages/",
@@ -75,6 +104,10 @@ MUST_VISIT = {
         "/profile/blocked",
         "/moderation/decisions/",
         "/report/post/1",
+        "/s/stilling-borgerforening/",
+        "/engagement/ideas/new",
+        "/engagement/consultations/1",
+        "/engagement/qa/2",
     ],
     "stilling@example.org": [
         "/s/stilling/members",
@@ -83,8 +116,20 @@ MUST_VISIT = {
         "/s/stilling/moderation/words",
         *(f"/s/stilling/posts/new?kind={kind}" for kind in POST_KINDS),
     ],
-    "klub@example.org": ["/s/stilling-if/members", "/s/stilling-if/settings"],
-    "entreprenor@example.org": ["/s/groenne-omraader/members"],
+    "klub@example.org": [
+        "/s/stilling-if/members",
+        "/s/stilling-if/settings",
+        "/s/stilling-if/pitches/",
+        "/s/stilling-if/pitches/fixtures/new",
+        "/s/stilling-if/pitches/fixtures/1/edit",
+        "/s/stilling-if/pitches/requests/new",
+    ],
+    "entreprenor@example.org": [
+        "/s/groenne-omraader/members",
+        "/s/groenne-omraader/plan/today",
+        "/s/groenne-omraader/plan/compliance",
+        "/s/groenne-omraader/plan/crew",
+    ],
 }
 # GET targets that are not pages to check: files, health, and links carrying one-time tokens.
 SKIP_PREFIXES = (
@@ -98,10 +143,45 @@ SKIP_PREFIXES = (
     "/invitations/",
 )
 FILE_SUFFIX = re.compile(
-    r"\.(css|js|png|jpe?g|gif|webp|svg|ico|pdf|zip|csv|ics|json|xml|atom|rss|txt)$", re.I
+    r"\.(css|js|png|jpe?g|gif|webp|svg|ico|pdf|zip|csv|ics|json|geojson|xml|atom|rss|txt)$", re.I
 )
 
 RUN_AXE = "async (options) => (await axe.run(document, options)).violations"
+REFLOW_WIDTH = 320
+# The document's width, and the innermost elements that reach past the screen (not those inside a region
+# that scrolls or clips on its own, which is allowed: a wide table in a focusable scroll region).
+OVERFLOW = """(limit) => {
+  const doc = document.documentElement;
+  if (doc.scrollWidth <= limit) return null;
+  const clipped = (el) => {
+    for (let p = el.parentElement; p && p !== doc; p = p.parentElement) {
+      if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
+  const wide = [...document.body.querySelectorAll("*")].filter((el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.right > limit + 0.5 && !clipped(el);
+  });
+  const innermost = wide.filter((el) => !wide.some((other) => other !== el && el.contains(other)));
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + [...el.classList].map((c) => "." + c).join("");
+  const path = (el) => {
+    const parts = [];
+    for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) {
+      parts.unshift(name(e));
+    }
+    return parts.join(" > ");
+  };
+  return {
+    width: doc.scrollWidth,
+    offenders: innermost.slice(0, 6).map((el) => {
+      const box = el.getBoundingClientRect();
+      const text = (el.innerText || el.value || "").trim().replace(/\\s+/g, " ").slice(0, 60);
+      return `${path(el)} (${Math.round(box.left)}-${Math.round(box.right)} px)${text ? ": " + text : ""}`;
+    }),
+  };
+}"""
 LINKS = "els => els.map(a => a.href)"
 
 
@@ -125,6 +205,29 @@ def axe_violations(page: Any, where: str) -> list[str]:
         more = f"\n      … and {len(v['nodes']) - 8} more" if len(v["nodes"]) > 8 else ""
         found.append(f"{v['id']} ({v['impact']}) on {where}: {v['help']}\n{nodes}{more}")
     return found
+
+
+def reflow_problems(page: Any, where: str) -> list[str]:
+    """Lays the page out 320 CSS px wide and back: one line (plus the elements that stick out) when the
+    document is wider than the screen, so it would scroll sideways on a small phone."""
+    before = page.viewport_size or {"width": 1280, "height": 720}
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": before["height"]})
+    try:
+        found = page.evaluate(OVERFLOW, REFLOW_WIDTH)
+    finally:
+        page.set_viewport_size(before)
+    if not found:
+        return []
+    offenders = "\n".join(f"      {line}" for line in found["offenders"])
+    return [
+        f"reflow on {where}: {found['width']} px wide at {REFLOW_WIDTH} px (patterns for tables and long"
+        f" words at the top of community/static/css/faelled.css), sticking out:\n{offenders}"
+    ]
+
+
+def page_problems(page: Any, where: str) -> list[str]:
+    """What is wrong with the page as it is now: axe's violations, and sideways scrolling at 320 px."""
+    return axe_violations(page, where) + reflow_problems(page, where)
 
 
 def crawlable(url: str, origin: str) -> str | None:
@@ -185,7 +288,7 @@ def crawl(
             broken.append(f"{where}: HTTP {response.status if response else '?'}")
         if "text/html" not in (response.headers.get("content-type", "") if response else ""):
             continue  # a feed or a download that a link points to: not a page
-        violations += axe_violations(page, where)
+        violations += page_problems(page, where)
         for href in page.eval_on_selector_all("a[href]", LINKS):
             found = crawlable(href, origin)
             if found and page_key(found) not in seen:
@@ -232,7 +335,7 @@ def test_every_reachable_page_passes_axe(make_page, live_server, login, role, la
     with browser_language(live_server, role):
         if role:
             login(page, role)  # lands on the front page with a welcome flash: check it as it is
-            landing = axe_violations(page, f"{label} {page.url} after logging in")
+            landing = page_problems(page, f"{label} {page.url} after logging in")
         must = MUST_VISIT.get(role, []) + (["/profile"] if role else [])
         # Anonymous visitors see every public space (each in its own colours) and two pages of each type;
         # the accounts see one page of each type with their own rights.
@@ -264,6 +367,36 @@ def test_pages_on_a_narrow_phone_screen_pass_axe(make_page, live_server, login, 
     assert not (violations + broken), report(broken + violations)
 
 
+@pytest.mark.parametrize("language", list(LOCALES))
+def test_larger_text_scales_the_whole_site_and_still_fits_a_phone(
+    make_page, live_server, login, language
+) -> None:
+    """The header's "larger text" button (a plain form) scales every page from the root, is kept while
+    browsing, and the larger pages still pass axe and fit 320 px; "normal text" takes it back."""
+    page = axe_page(make_page, LOCALES[language])
+    banner = page.get_by_role("banner")
+    sizes = (
+        "() => [document.documentElement, document.querySelector('h1'), document.querySelector('main p')]"
+        ".map((el) => parseFloat(getComputedStyle(el).fontSize))"
+    )
+    with browser_language(live_server, "stilling@example.org"):
+        login(page, "stilling@example.org")
+        page.goto("/s/stilling/")
+        normal = page.evaluate(sizes)
+        banner.get_by_role("button", name=re.compile(r"^(Larger text|Større tekst)$")).click()
+        expect(page.locator("html")).to_have_class("text-large")
+        assert page.evaluate(sizes) == [size * 1.25 for size in normal], "everything grows by a quarter"
+        problems: list[str] = []
+        for path in ("/s/stilling/", "/s/stilling/posts/new?kind=event", "/helpdesk/sessions", "/profile"):
+            page.goto(path)
+            expect(page.locator("html")).to_have_class("text-large")
+            problems += page_problems(page, f"[{language}, larger text] {path}")
+        banner.get_by_role("button", name=re.compile(r"^(Normal text|Normal tekst)$")).click()
+        expect(page.locator("html")).not_to_have_class("text-large")
+        assert page.evaluate(sizes)[0] == normal[0]
+    assert not problems, report(problems)
+
+
 def _submit(page: Any, button: Any) -> None:
     with page.expect_navigation():
         button.click()
@@ -282,17 +415,17 @@ def test_forms_after_a_failed_submission_pass_axe(make_page, live_server, login)
         _submit(page, main.get_by_role("button", name=log_in))
         expect(main.get_by_role("alert")).to_be_visible()
         expect(main.locator("[aria-invalid=true]")).to_have_count(1)
-        problems += axe_violations(page, f"[{language}] /login after a wrong password")
+        problems += page_problems(page, f"[{language}] /login after a wrong password")
 
         for path in ("/register", "/reset"):
             page.goto(path)
             _submit(page, main.locator("form").get_by_role("button").last)
             expect(main.get_by_role("alert")).to_be_visible()
-            problems += axe_violations(page, f"[{language}] {path} sent empty")
+            problems += page_problems(page, f"[{language}] {path} sent empty")
 
         page.goto("/?near=Atlantis")
         expect(main.locator("#near[aria-invalid=true]")).to_be_visible()
-        problems += axe_violations(page, f"[{language}] / with an unknown place")
+        problems += page_problems(page, f"[{language}] / with an unknown place")
 
         # A new, unconfirmed account: the welcome flash and the "confirm your address" notice.
         page.goto("/register")
@@ -303,14 +436,14 @@ def test_forms_after_a_failed_submission_pass_axe(make_page, live_server, login)
         main.locator("input[list=places]").fill("Stilling")
         _submit(page, main.locator("form").get_by_role("button").last)
         expect(main.get_by_role("note")).to_be_visible()
-        problems += axe_violations(page, f"[{language}] / as a new account that is not confirmed")
+        problems += page_problems(page, f"[{language}] / as a new account that is not confirmed")
         page.goto("/s/stilling/")
-        problems += axe_violations(page, f"[{language}] /s/stilling/ as a new account that is not confirmed")
+        problems += page_problems(page, f"[{language}] /s/stilling/ as a new account that is not confirmed")
         page.get_by_role("banner").get_by_role("button", name=re.compile(r"^(Log out|Log ud)$")).click()
 
         response = page.goto("/s/no-such-space/")
         assert response is not None and response.status == 404
-        problems += axe_violations(page, f"[{language}] a 404 page")
+        problems += page_problems(page, f"[{language}] a 404 page")
 
     with browser_language(live_server, "kommune@example.org"):
         page = axe_page(make_page, "da-DK")
@@ -320,18 +453,18 @@ def test_forms_after_a_failed_submission_pass_axe(make_page, live_server, login)
         main.get_by_label(re.compile(r"^(Name|Navn)$")).fill("")
         _submit(page, main.locator("form").get_by_role("button").last)
         expect(main.get_by_role("alert")).to_be_visible()
-        problems += axe_violations(page, "[da] /admin/spaces/new sent empty")
+        problems += page_problems(page, "[da] /admin/spaces/new sent empty")
 
         page.goto("/admin/places")
         _submit(page, main.locator("form").get_by_role("button").last)
         expect(main.get_by_role("alert")).to_be_visible()
-        problems += axe_violations(page, "[da] /admin/places sent empty")
+        problems += page_problems(page, "[da] /admin/places sent empty")
 
         page.goto("/profile")
         password_form = main.locator("form").last
         _submit(page, password_form.get_by_role("button"))
         expect(main.get_by_role("alert")).to_be_visible()
-        problems += axe_violations(page, "[da] /profile password change sent empty")
+        problems += page_problems(page, "[da] /profile password change sent empty")
 
     with browser_language(live_server, "stilling@example.org"):
         page = axe_page(make_page, "da-DK")
@@ -341,13 +474,13 @@ def test_forms_after_a_failed_submission_pass_axe(make_page, live_server, login)
             page.goto(f"/s/stilling/posts/new?kind={kind}")
             _submit(page, main.locator("form[enctype]").get_by_role("button").last)
             expect(main.get_by_role("alert")).to_be_visible()
-            problems += axe_violations(page, f"[da] /s/stilling/posts/new?kind={kind} sent empty")
+            problems += page_problems(page, f"[da] /s/stilling/posts/new?kind={kind} sent empty")
 
         page.goto("/s/stilling/members")
         invite = main.locator("form").last
         invite.get_by_label(re.compile(r"^E-mail")).fill("not an address")
         _submit(page, invite.get_by_role("button"))
         expect(main.get_by_role("alert")).to_be_visible()
-        problems += axe_violations(page, "[da] /s/stilling/members invitation with a bad address")
+        problems += page_problems(page, "[da] /s/stilling/members invitation with a bad address")
 
     assert not problems, report(problems)

@@ -23,7 +23,7 @@ from community.maintenance.models import (
     TaskType,
     Visit,
 )
-from community.maintenance.services import facilities, faults
+from community.maintenance.services import crew, facilities, faults
 from community.maintenance.services import requests as change_requests
 from community.spaces import services as space_services
 from community.spaces.models import Municipality, Role, Space, SpaceKind
@@ -67,6 +67,7 @@ def _pitch_mowed_by_contractor(people: People, worker: int, coach: int) -> tuple
         return made
 
     contractor = space(SpaceKind.CONTRACTOR_NETWORK, "Grønne Hænder", worker)
+    crew.grant(contractor, db.session.get(User, worker), by=None)  # type: ignore[arg-type]  # acts for it
     club = space(SpaceKind.CLUB, "Stilling Fodbold", coach)
     place = geo.resolve("Stilling")
     pitch = facilities.create_facility(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from community.accounts.models import User
 from community.db import lock, utcnow
-from community.errors import NotAllowed
+from community.errors import DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _, force_locale, local_zone
 from community.maintenance import permissions
@@ -27,6 +27,7 @@ from community.maintenance.models import (
     VisitStatus,
 )
 from community.maintenance.services import facilities as facility_service
+from community.maintenance.services import recurrence
 from community.spaces.models import Space
 
 PAST = timedelta(days=60)
@@ -58,6 +59,9 @@ def _fixture_event(fixture: Fixture, host: str) -> Event:
         event.add("dtstart", _local(fixture.starts_at))
         event.add("dtend", _local(fixture.ends_at))
         event.add("rrule", vRecur.from_ical(fixture.rrule))
+        skipped = _skipped(fixture)
+        if skipped:
+            event.add("exdate", [_local(moment) for moment in skipped])
     else:
         event.add("dtstart", _aware_utc(fixture.starts_at))
         event.add("dtend", _aware_utc(fixture.ends_at))
@@ -65,6 +69,25 @@ def _fixture_event(fixture: Fixture, host: str) -> Event:
     event.add("categories", [fixture.kind_label])
     event.add("location", fixture.facility.name)
     return event
+
+
+def _skipped(fixture: Fixture) -> list[datetime]:
+    """The occurrences the rule gives that do not take place (chosen dates, public holidays): the
+    calendar file's EXDATEs."""
+    chosen = recurrence.as_dates(fixture.exdates)
+    if not chosen and not fixture.skip_holidays:
+        return []
+    end = fixture.repeat_until or (utcnow() + AHEAD)
+    try:
+        starts = recurrence.occurrences(fixture.rrule or "", fixture.starts_at, fixture.starts_at, end)
+    except DomainError:
+        return []
+    return [
+        s
+        for s in starts
+        if (day := recurrence.to_local(s).date()) in chosen
+        or (fixture.skip_holidays and recurrence.is_holiday(day))
+    ]
 
 
 def _visit_event(visit: Visit, host: str) -> Event:

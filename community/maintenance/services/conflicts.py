@@ -346,36 +346,106 @@ def free_slot(
 MAX_FLAGS = 3
 
 
-def flag(clashes: list[Clash], *, by=None) -> int:
-    """Tells both sides of each new conflict (the admins of the club and of the contractor), with the
-    suggested slot; at most a few per action, so one import does not flood anyone. Returns how many
-    conflicts were flagged."""
+def check_slot(
+    facility_id: int, start: datetime, end: datetime, *, agreement: Agreement, now: datetime | None = None
+) -> list[Clash]:
+    """What a visit of ``agreement`` at [start, end) would collide with, before anything is moved
+    there (for a proposed time)."""
+    now = now or utcnow()
+    places = _context([facility_id], start, end, margin=timedelta(days=3))
+    row = VisitRow(
+        0,
+        facility_id,
+        agreement.contractor_space_id,
+        agreement.id,
+        agreement.task,
+        agreement.quiet_hours_before,
+        start,
+        end,
+    )
+    return _check([row], places, now=now, suggest=True)
+
+
+def clash_key(clash: Clash) -> str:
+    """What makes a conflict the same one on the next import or plan: the visit (or, for a task
+    missing before a match, the facility and task) and the fixture's occurrence (or the closure)."""
+    booking = clash.booking
+    if booking is not None:
+        other = f"f{booking.fixture_id}@{booking.starts_at:%Y%m%dT%H%M}"
+    else:
+        other = f"closed@{clash.visit.starts_at:%Y%m%dT%H%M}" if clash.visit is not None else "closed"
+    if clash.visit is not None:
+        return f"v{clash.visit.id}:{other}"
+    return f"m{clash.facility_id}.{clash.task.value}:{other}"
+
+
+def _first_notice(clash: Clash) -> bool:
+    """Records that both sides were told of ``clash``; False when they already were (also when a
+    concurrent request recorded it first: the key is unique)."""
+    from community.maintenance.models import ClashNotice
+    from community.maintenance.services.common import insert_once
+
+    return insert_once(
+        ClashNotice,
+        unique=["key"],
+        key=clash_key(clash),
+        visit_id=clash.visit.id if clash.visit is not None and clash.visit.id else None,
+        fixture_id=clash.booking.fixture_id if clash.booking is not None else None,
+        created_at=utcnow(),
+    )
+
+
+def flag(clashes: list[Clash], *, by=None) -> list[Clash]:
+    """Tells both sides (the club's admins, the contractor's crew) of each conflict they have not been
+    told of before, with the suggested slot, so a re-import or a new plan never tells them twice. A
+    few per side in full, the rest in one line. Returns the conflicts that were new."""
     from community.maintenance.models import Facility
     from community.maintenance.services.common import iso, tell
+    from community.maintenance.services.crew import contractor_people
     from community.spaces.models import Space
     from community.spaces.services import space_admins
 
-    for clash in clashes[:MAX_FLAGS]:
-        facility = db.session.get(Facility, clash.facility_id)
-        when = clash.visit.starts_at if clash.visit is not None else clash.booking.starts_at  # type: ignore[union-attr]
-        context = {
-            "facility": facility.name if facility else "",
-            "task": clash.task.value,
-            "when": iso(when),
-            "title": clash.booking.title if clash.booking else "",
-            "suggested": iso(clash.suggested),
-        }
-        sides = [(db.session.get(Space, clash.contractor_id), "contractor")]
+    seen: set[str] = set()
+    new = []
+    for clash in clashes:
+        key = clash_key(clash)
+        if key in seen:
+            continue
+        seen.add(key)
+        if _first_notice(clash):
+            new.append(clash)
+    sides: dict[tuple[int, str], list[Clash]] = defaultdict(list)
+    for clash in new:
+        sides[(clash.contractor_id, "contractor")].append(clash)
         if clash.booking is not None:
-            sides.append((db.session.get(Space, clash.booking.space_id), "club"))
-        for space, side in sides:
-            if space is not None:
-                tell(
-                    space_admins(space),
-                    "maintenance.clash",
-                    skip=by,
-                    side=side,
-                    space_slug=space.slug,
-                    **context,
-                )
-    return len(clashes)
+            sides[(clash.booking.space_id, "club")].append(clash)
+    for (space_id, side), items in sides.items():
+        space = db.session.get(Space, space_id)
+        if space is None:
+            continue
+        people = contractor_people(space) if side == "contractor" else space_admins(space)
+        for clash in items[:MAX_FLAGS]:
+            facility = db.session.get(Facility, clash.facility_id)
+            when = clash.visit.starts_at if clash.visit is not None else clash.booking.starts_at  # type: ignore[union-attr]
+            tell(
+                people,
+                "maintenance.clash",
+                skip=by,
+                side=side,
+                space_slug=space.slug,
+                facility=facility.name if facility else "",
+                task=clash.task.value,
+                when=iso(when),
+                title=clash.booking.title if clash.booking else "",
+                suggested=iso(clash.suggested),
+            )
+        if len(items) > MAX_FLAGS:
+            tell(
+                people,
+                "maintenance.clashes_more",
+                skip=by,
+                side=side,
+                space_slug=space.slug,
+                n=len(items) - MAX_FLAGS,
+            )
+    return new

@@ -53,6 +53,51 @@ class AgreementInput:
     quiet_hours_before: int | None = None
     wanted_within_hours: int | None = None
     fault_categories: list[FaultCategory] | None = field(default=None)
+    #: the grass is never to grow taller than this (mm)
+    max_height_mm: int | None = None
+    #: at most this many days between two visits in the season
+    interval_days: int | None = None
+
+
+def _check_terms(data: AgreementInput) -> None:
+    for month in (data.season_start_month, data.season_end_month):
+        if month is not None and not 1 <= month <= 12:
+            raise DomainError(_("A month is a number from 1 to 12."), field="season_start_month")
+    if (data.season_start_month is None) != (data.season_end_month is None):
+        raise DomainError(
+            _("Give both the first and the last month of the season, or neither for all year."),
+            field="season_end_month",
+        )
+    if data.interval_days is not None and not 1 <= data.interval_days <= 366:
+        raise DomainError(_("Give a number of days from 1 to 366."), field="interval_days")
+    if data.max_height_mm is not None and data.height_mm is not None and data.max_height_mm <= data.height_mm:
+        raise DomainError(
+            _("The most the grass may grow to must be above the height it is cut to."), field="max_height_mm"
+        )
+
+
+def _apply_terms(agreement: Agreement, data: AgreementInput) -> None:
+    agreement.service_level = data.service_level.strip()
+    agreement.season_start_month = data.season_start_month
+    agreement.season_end_month = data.season_end_month
+    agreement.height_mm = data.height_mm
+    agreement.max_height_mm = data.max_height_mm
+    agreement.interval_days = data.interval_days
+    agreement.quiet_hours_before = (
+        data.quiet_hours_before
+        if data.quiet_hours_before is not None
+        else DEFAULT_QUIET_HOURS.get(agreement.task, 0)
+    )
+    agreement.wanted_within_hours = (
+        data.wanted_within_hours
+        if data.wanted_within_hours is not None
+        else DEFAULT_WANTED_HOURS.get(agreement.task)
+    )
+    agreement.fault_categories = (
+        [c.value for c in data.fault_categories]
+        if data.fault_categories is not None
+        else list(DEFAULT_FAULT_CATEGORIES.get(agreement.task, []))
+    )
 
 
 def create_facility(municipality: Municipality, data: FacilityInput, *, by: User | None) -> Facility:
@@ -107,31 +152,20 @@ def add_agreement(facility: Facility, data: AgreementInput, *, by: User | None) 
             ),
             field="task",
         )
-    for month in (data.season_start_month, data.season_end_month):
-        if month is not None and not 1 <= month <= 12:
-            raise DomainError(_("A month is a number from 1 to 12."), field="season_start_month")
-    categories = (
-        [c.value for c in data.fault_categories]
-        if data.fault_categories is not None
-        else list(DEFAULT_FAULT_CATEGORIES.get(data.task, []))
-    )
-    agreement = Agreement(
-        facility_id=facility.id,
-        contractor_space_id=data.contractor.id,
-        task=data.task,
-        service_level=data.service_level.strip(),
-        season_start_month=data.season_start_month,
-        season_end_month=data.season_end_month,
-        height_mm=data.height_mm,
-        quiet_hours_before=data.quiet_hours_before
-        if data.quiet_hours_before is not None
-        else DEFAULT_QUIET_HOURS.get(data.task, 0),
-        wanted_within_hours=data.wanted_within_hours
-        if data.wanted_within_hours is not None
-        else DEFAULT_WANTED_HOURS.get(data.task),
-        fault_categories=categories,
-    )
+    _check_terms(data)
+    agreement = Agreement(facility_id=facility.id, contractor_space_id=data.contractor.id, task=data.task)
+    _apply_terms(agreement, data)
     db.session.add(agreement)
+    db.session.flush()
+    return agreement
+
+
+def update_agreement(agreement: Agreement, data: AgreementInput, *, by: User | None) -> Agreement:
+    """Changes the terms (season, service level, windows, fault categories); who and what stay."""
+    if by is not None and not permissions.can_manage_facilities(by, agreement.facility.municipality_id):
+        raise NotAllowed(_("Only the municipality's staff make agreements."))
+    _check_terms(data)
+    _apply_terms(agreement, data)
     db.session.flush()
     return agreement
 

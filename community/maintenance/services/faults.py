@@ -4,6 +4,8 @@ status with updates, and followers who are told when it changes."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from community import geo
+from community import geo, signals
 from community.accounts.models import User
 from community.db import bump, insert_new, lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
@@ -29,16 +31,27 @@ from community.maintenance.models import (
     FaultUpdate,
 )
 from community.maintenance.services.common import municipality_staff, tell
+from community.maintenance.services.crew import contractor_people
 from community.media import save_image_sizes
 from community.moderation.permissions import public_clause
+from community.notifications.mail import external_url, send_template
 from community.spaces.models import Municipality
-from community.spaces.services import space_admins
 from community.spaces.tenancy import covers
 from community.text import refuse_cpr, render_markdown
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 NEARBY_KM = 0.3
 FACILITY_REACH_KM = 0.2  # a place this close to a facility is at that facility
+
+
+@dataclass
+class Contact:
+    """How a reporter without an account may be reached; every part optional, seen only by whoever
+    handles the report (and the reporter, through the private link)."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
 
 
 @dataclass
@@ -135,9 +148,11 @@ def route(municipality_id: int, facility: Facility | None, category: FaultCatego
     return None
 
 
-def report_fault(municipality: Municipality, data: FaultInput, *, by: User) -> FaultReport:
-    if not permissions.can_report_fault(by):
-        raise NotAllowed(_("Confirm your e-mail address first, then you can report faults."))
+def _file(
+    municipality: Municipality, data: FaultInput, *, by: User | None, contact: Contact | None
+) -> FaultReport:
+    """The one path of every report, with or without an account: the place, the facility it is at,
+    the photo, the routing to whoever fixes it, and telling them."""
     lat, lon, label = _point(data)
     if not covers(municipality, lat, lon):
         raise DomainError(
@@ -160,7 +175,10 @@ def report_fault(municipality: Municipality, data: FaultInput, *, by: User) -> F
         )
     report = FaultReport(
         municipality_id=municipality.id,
-        reporter_id=by.id,
+        reporter_id=by.id if by is not None else None,
+        reporter_name=(contact.name.strip() if contact else "")[:120],
+        reporter_email=(contact.email.strip().lower() if contact and contact.email.strip() else None),
+        reporter_phone=(contact.phone.strip() if contact else "")[:40],
         facility_id=facility.id if facility else None,
         place_label=(label or (facility.name if facility else ""))[:200],
         latitude=lat,
@@ -174,9 +192,11 @@ def report_fault(municipality: Municipality, data: FaultInput, *, by: User) -> F
     )
     db.session.add(report)
     db.session.flush()
-    follow(report, by)
+    signals.fault_reported.send(report, by=by)
+    if by is not None:
+        follow(report, by)
     handlers = (
-        space_admins(report.routed_to)
+        contractor_people(report.routed_to)
         if report.routed_to is not None
         else municipality_staff(municipality.id)
     )
@@ -189,6 +209,71 @@ def report_fault(municipality: Municipality, data: FaultInput, *, by: User) -> F
         place=report.where,
     )
     return report
+
+
+def report_fault(municipality: Municipality, data: FaultInput, *, by: User) -> FaultReport:
+    """A report by someone with a confirmed account, who follows it."""
+    if not permissions.can_report_fault(by):
+        raise NotAllowed(_("Confirm your e-mail address first, then you can report faults."))
+    return _file(municipality, data, by=by, contact=None)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def report_anonymously(
+    municipality: Municipality, data: FaultInput, *, contact: Contact
+) -> tuple[FaultReport, str]:
+    """A report without an account (as Kolding's pothole app allowed): the same path as any report,
+    and a private follow link whose token is returned once and stored only as its hash."""
+    report = _file(municipality, data, by=None, contact=contact)
+    token = secrets.token_urlsafe(32)
+    report.follow_token_hash = token_hash(token)
+    db.session.flush()
+    return report, token
+
+
+def by_follow_token(token: str) -> FaultReport | None:
+    """The report behind a private follow link, or None for an unknown one."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(sa.select(FaultReport).where(FaultReport.follow_token_hash == token_hash(token)))
+
+
+def send_follow_link(report: FaultReport, token: str, *, locale: str | None) -> bool:
+    """E-mails the private link to a reporter who gave an e-mail address (after the report is saved)."""
+    if not report.reporter_email:
+        return False
+    send_template(
+        report.reporter_email,
+        "maintenance_fault_link",
+        locale=locale,
+        report=report,
+        link=external_url("maintenance.fault_followed", token=token),
+    )
+    return True
+
+
+def forget_contact(report: FaultReport) -> None:
+    """The reporter's own wish, through the private link: their name, e-mail and phone are removed,
+    and no more e-mails are sent."""
+    report.reporter_name, report.reporter_email, report.reporter_phone = "", None, ""
+    db.session.flush()
+
+
+def _email_reporter(report: FaultReport, entry: FaultUpdate) -> None:
+    """A reporter without an account who gave an e-mail address hears of each change."""
+    if not report.reporter_email:
+        return
+    send_template(
+        report.reporter_email,
+        "maintenance_fault_status",
+        locale=report.municipality.default_locale,
+        report=report,
+        entry=entry,
+        link=external_url("maintenance.fault", report_id=report.id),
+    )
 
 
 def follow(report: FaultReport, user: User) -> bool:
@@ -258,6 +343,7 @@ def update(
             report.responsible_instead = responsible_instead.strip()[:300]
     report.updated_at = utcnow()
     db.session.flush()
+    signals.fault_updated.send(report, by=by)
     tell(
         followers(report),
         "maintenance.fault_status",
@@ -267,6 +353,7 @@ def update(
         place=report.where,
         status=report.status.value,
     )
+    _email_reporter(report, entry)
     return entry
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -55,9 +55,13 @@ class FixtureInput:
     ends_at: datetime
     rrule: str | None = None
     uid: str | None = None
+    #: Danish dates a recurring fixture skips (EXDATE), and whether it skips public holidays.
+    exdates: list[date] = field(default_factory=list)
+    skip_holidays: bool = False
 
 
-def _check(data: FixtureInput) -> str | None:
+def check(data: FixtureInput) -> str | None:
+    """The fixture's shape and its cleaned rule; ``DomainError`` on the field at fault."""
     if not data.title.strip():
         raise DomainError(_("Give the fixture a title, for example: U13 against Hørning."), field="title")
     refuse_cpr(data.title, field="title")
@@ -78,6 +82,8 @@ def _apply(fixture: Fixture, data: FixtureInput, rule: str | None) -> None:
     fixture.starts_at = data.starts_at
     fixture.ends_at = data.ends_at
     fixture.rrule = rule
+    fixture.exdates = sorted({d.isoformat() for d in data.exdates}) if rule else []
+    fixture.skip_holidays = bool(data.skip_holidays and rule)
     last = recurrence.last_start(rule, data.starts_at) if rule else data.starts_at
     fixture.repeat_until = last + (data.ends_at - data.starts_at) if last is not None else None
 
@@ -85,7 +91,7 @@ def _apply(fixture: Fixture, data: FixtureInput, rule: str | None) -> None:
 def add_fixture(club: Space, data: FixtureInput, *, by: User) -> Fixture:
     if not permissions.can_book(by, club, data.facility_id):
         raise NotAllowed(_("%(club)s does not use this facility.", club=club.title), field="facility_id")
-    rule = _check(data)
+    rule = check(data)
     fixture = Fixture(
         space_id=club.id, uid=data.uid or f"fixture-{secrets.token_hex(8)}", created_by_id=by.id
     )
@@ -95,9 +101,19 @@ def add_fixture(club: Space, data: FixtureInput, *, by: User) -> Fixture:
     return fixture
 
 
+def update_fixture(fixture: Fixture, club: Space, data: FixtureInput, *, by: User) -> Fixture:
+    """Changes a fixture (its time, repetition, exceptions); the uid stays, so calendar apps update it."""
+    if fixture.space_id != club.id or not permissions.can_book(by, club, data.facility_id):
+        raise NotAllowed(_("%(club)s does not use this facility.", club=club.title), field="facility_id")
+    rule = check(data)
+    _apply(fixture, data, rule)
+    db.session.flush()
+    return fixture
+
+
 def delete_fixture(fixture: Fixture, club: Space, *, by: User) -> None:
-    if not permissions.can_manage_club(by, club):
-        raise NotAllowed(_("Only the club's members change its calendar."))
+    if not permissions.can_edit_fixtures(by, club):
+        raise NotAllowed(_("Only the club's admins change its fixtures."))
     db.session.delete(fixture)
     db.session.flush()
 
@@ -114,7 +130,16 @@ def _fixture_rows(facility_ids: list[int] | None, club_id: int | None, start: da
     """Plain rows through Core (no ORM objects: a season has tens of thousands of bookings)."""
     t = Fixture.__table__.c
     query = sa.select(
-        t.id, t.facility_id, t.space_id, t.title, t.kind, t.starts_at, t.ends_at, t.rrule
+        t.id,
+        t.facility_id,
+        t.space_id,
+        t.title,
+        t.kind,
+        t.starts_at,
+        t.ends_at,
+        t.rrule,
+        t.exdates,
+        t.skip_holidays,
     ).where(
         t.starts_at < end,
         sa.or_(
@@ -138,9 +163,18 @@ def bookings_between(
         return []
     found: list[Booking] = []
     kickoff = (FixtureKind.MATCH, FixtureKind.TOURNAMENT)
-    for fid, facility_id, space_id, title, kind, starts_at, ends_at, rule in _fixture_rows(
-        facility_ids, club_id, start, end
-    ):
+    for (
+        fid,
+        facility_id,
+        space_id,
+        title,
+        kind,
+        starts_at,
+        ends_at,
+        rule,
+        exdates,
+        no_holidays,
+    ) in _fixture_rows(facility_ids, club_id, start, end):
         length = ends_at - starts_at
         kind = FixtureKind(kind)
         has_kickoff = kind in kickoff
@@ -148,7 +182,14 @@ def bookings_between(
             found.append(Booking(fid, facility_id, space_id, title, kind, starts_at, ends_at, has_kickoff))
             continue
         try:
-            starts = recurrence.occurrences(rule, starts_at, start - length, end)
+            starts = recurrence.occurrences(
+                rule,
+                starts_at,
+                start - length,
+                end,
+                skip=recurrence.as_dates(exdates),
+                skip_holidays=bool(no_holidays),
+            )
         except DomainError:  # checked when saved; never break a page over one stored rule
             continue
         found.extend(
@@ -161,6 +202,19 @@ def bookings_between(
 def upcoming_bookings(club: Space, *, days: int = 28) -> list[Booking]:
     now = utcnow()
     return bookings_between(None, now, now + timedelta(days=days), club_id=club.id)
+
+
+def occurrence_of(club: Space, fixture_id: int, starts_at: datetime) -> Booking | None:
+    """The club's booking that is ``fixture_id``'s occurrence starting at ``starts_at``, or None."""
+    fixture = db.session.get(Fixture, fixture_id)
+    if fixture is None or fixture.space_id != club.id:
+        return None
+    for booking in bookings_between(
+        [fixture.facility_id], starts_at - timedelta(minutes=1), starts_at + timedelta(minutes=1)
+    ):
+        if booking.fixture_id == fixture_id and booking.starts_at == starts_at:
+            return booking
+    return None
 
 
 # --- iCalendar import ------------------------------------------------------------------------------
@@ -270,6 +324,23 @@ def _guess_kind(summary: str, categories: str, default: FixtureKind) -> FixtureK
     return default
 
 
+def _exdates(event) -> list[date]:
+    """The Danish dates of an event's EXDATE lines (an occurrence that does not take place)."""
+    found: list[date] = []
+    raw = event.get("EXDATE")
+    if raw is None:
+        return found
+    for item in raw if isinstance(raw, list) else [raw]:
+        for entry in getattr(item, "dts", []):
+            value = entry.dt
+            if isinstance(value, datetime):
+                if value.tzinfo is None:
+                    value = value.replace(tzinfo=local_zone())
+                value = value.astimezone(local_zone()).date()
+            found.append(value)
+    return sorted(set(found))
+
+
 def parse_ics(data: bytes, *, facility_id: int, default_kind: FixtureKind) -> list[FixtureInput]:
     """Every VEVENT as a fixture, or ``DomainError`` naming the first line at fault."""
     if len(data) > MAX_IMPORT_BYTES:
@@ -319,8 +390,13 @@ def parse_ics(data: bytes, *, facility_id: int, default_kind: FixtureKind) -> li
         if categories is not None:
             items = categories if isinstance(categories, list) else [categories]
             category_text = " ".join(str(c) for item in items for c in getattr(item, "cats", [item]))
+        try:
+            exdates = _exdates(event)
+        except (ValueError, TypeError, AttributeError, OverflowError):
+            raise _bad_line(lines.get("EXDATE", lines["BEGIN"]), _("EXDATE cannot be read.")) from None
         item = FixtureInput(
             facility_id=facility_id,
+            exdates=exdates,
             title=summary[:200],
             kind=_guess_kind(summary, category_text, default_kind),
             starts_at=starts_at,
@@ -329,7 +405,7 @@ def parse_ics(data: bytes, *, facility_id: int, default_kind: FixtureKind) -> li
             uid=(str(event.get("UID", "")).strip() or None),
         )
         try:
-            _check(item)
+            check(item)
         except DomainError as exc:
             line = lines.get("RRULE") if exc.field == "rrule" else None
             line = line or lines.get("DTEND") if exc.field == "ends_at" else line

@@ -88,7 +88,13 @@ def request_ages(requests: list[ChangeRequest]) -> list[tuple[str, int]]:
     return list(buckets.items())
 
 
-def compliance(municipality_id: int, *, months: int = 6, now: datetime | None = None) -> list[Compliance]:
+def compliance(
+    municipality_id: int | None,
+    *,
+    months: int = 6,
+    now: datetime | None = None,
+    contractor_id: int | None = None,
+) -> list[Compliance]:
     """Per contractor and month (Danish time) of the last ``months``: visits due (their time plus a
     day of grace has passed) and those done within it."""
     now = now or utcnow()
@@ -103,9 +109,11 @@ def compliance(municipality_id: int, *, months: int = 6, now: datetime | None = 
         .join(Space, Space.id == Visit.space_id)
         .join(Facility, Facility.id == Visit.facility_id)
         .where(
-            Facility.municipality_id == municipality_id,
             Visit.planned_at >= first_month - timedelta(days=1),
             Visit.ends_at < now - GRACE,
+            Visit.status != VisitStatus.CANCELLED,
+            Facility.municipality_id == municipality_id if municipality_id is not None else sa.true(),
+            Visit.space_id == contractor_id if contractor_id is not None else sa.true(),
         )
     ).all()
     due: dict[tuple[str, str], int] = defaultdict(int)
@@ -128,4 +136,32 @@ def compliance_csv(rows: list[Compliance], header: list[str]) -> str:
     writer.writerow(header)
     for r in rows:
         writer.writerow([r.contractor, r.month, r.due, r.on_time, r.share])
+    return out.getvalue()
+
+
+def service_levels_csv(rows, header: list[str]) -> str:
+    """The service-level rows (``service_level.MonthLevel``) as CSV; "kept" is yes, no or empty."""
+    from community.i18n import _
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for r in rows:
+        kept = "" if r.kept is None else (_("Yes") if r.kept else _("No"))
+        writer.writerow(
+            [
+                r.contractor,
+                r.facility,
+                r.agreement.task_label,
+                r.month,
+                "" if r.required is None else r.required,
+                r.done,
+                r.on_time,
+                "" if r.matches is None else r.matches,
+                r.served if r.matches is not None else "",
+                r.measured,
+                r.too_tall,
+                kept,
+            ]
+        )
     return out.getvalue()

@@ -14,7 +14,7 @@ from community.accounts.models import User
 from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
-from community.i18n import _, to_local
+from community.i18n import _, to_local, to_utc
 from community.maintenance import permissions
 from community.maintenance.models import (
     Agreement,
@@ -26,6 +26,7 @@ from community.maintenance.models import (
 )
 from community.maintenance.services import conflicts, recurrence
 from community.maintenance.services.common import tell
+from community.maintenance.services.service_level import GRACE, require_in_season
 from community.media import save_image
 from community.spaces.models import Space
 from community.spaces.services import space_admins
@@ -33,7 +34,6 @@ from community.text import refuse_cpr
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 MAX_VISITS_PER_PLAN = 400
-GRACE = timedelta(hours=24)  # a visit done within a day of its planned end is on time
 
 
 @dataclass
@@ -46,17 +46,13 @@ class PlanInput:
 
 
 def _in_season(agreement: Agreement, moment: datetime) -> bool:
-    first, last = agreement.season_start_month, agreement.season_end_month
-    if first is None or last is None:
-        return True
-    month = to_local(moment).month
-    return first <= month <= last if first <= last else (month >= first or month <= last)
+    return agreement.in_season(to_local(moment).month)
 
 
 def create_plan(contractor: Space, data: PlanInput, *, by: User) -> tuple[MaintenancePlan, list[Visit]]:
     """Saves the plan and generates its visits (within the agreement's season, a year ahead at most)."""
     if not permissions.can_act_for_contractor(by, contractor):
-        raise NotAllowed(_("Only the contractor's members plan its work."))
+        raise NotAllowed(_("Only the contractor's crew plans its work."))
     if data.agreement.contractor_space_id != contractor.id:
         raise NotAllowed(
             _("This agreement is not %(contractor)s's.", contractor=contractor.title), field="agreement"
@@ -120,13 +116,22 @@ def _linked_request(visit: Visit) -> ChangeRequest | None:
     )
 
 
-def mark_done(visit: Visit, *, by: User, note: str = "", photo: FileStorage | None = None) -> Visit:
+def mark_done(
+    visit: Visit,
+    *,
+    by: User,
+    note: str = "",
+    photo: FileStorage | None = None,
+    height_mm: int | None = None,
+) -> Visit:
     """The crew marks the visit done; a request it answers is done too, and the club is told."""
     lock(visit)
     if not permissions.can_work_visit(by, visit):
-        raise NotAllowed(_("Only the contractor's members mark its visits."))
+        raise NotAllowed(_("Only the contractor's crew marks its visits."))
     if visit.status == VisitStatus.DONE:
         raise Conflict(_("This visit is already marked done."))
+    if visit.status == VisitStatus.CANCELLED:
+        raise Conflict(_("This visit is cancelled: %(reason)s", reason=visit.reason))
     refuse_cpr(note, field="note")
     if photo is not None and photo.filename:
         visit.photo = save_image(photo, max_bytes=PHOTO_MAX_BYTES, field="photo")
@@ -135,6 +140,7 @@ def mark_done(visit: Visit, *, by: User, note: str = "", photo: FileStorage | No
     visit.done_by_id = by.id
     visit.note = note.strip()
     visit.reason = ""
+    visit.height_mm = height_mm
     db.session.flush()
     request = _linked_request(visit)
     if request is not None and request.status in (RequestStatus.ACCEPTED, RequestStatus.PROPOSED):
@@ -154,7 +160,9 @@ def mark_done(visit: Visit, *, by: User, note: str = "", photo: FileStorage | No
 def mark_skipped(visit: Visit, *, by: User, reason: str) -> Visit:
     lock(visit)
     if not permissions.can_work_visit(by, visit):
-        raise NotAllowed(_("Only the contractor's members mark its visits."))
+        raise NotAllowed(_("Only the contractor's crew marks its visits."))
+    if visit.status == VisitStatus.CANCELLED:
+        raise Conflict(_("This visit is cancelled: %(reason)s", reason=visit.reason))
     if not reason.strip():
         raise DomainError(_("Say why the visit was skipped, for example: too wet to mow."), field="reason")
     refuse_cpr(reason, field="reason")
@@ -169,9 +177,10 @@ def mark_skipped(visit: Visit, *, by: User, reason: str) -> Visit:
 def move_visit(visit: Visit, *, to: datetime, by: User) -> tuple[Visit, list[conflicts.Clash]]:
     """Moves a planned visit; returns the conflicts at its new time (flagged to both sides)."""
     if not permissions.can_work_visit(by, visit):
-        raise NotAllowed(_("Only the contractor's members move its visits."))
+        raise NotAllowed(_("Only the contractor's crew moves its visits."))
     if visit.status != VisitStatus.PLANNED:
         raise Conflict(_("Only a planned visit can be moved."))
+    require_in_season(visit.agreement, to, field="to")
     length = visit.ends_at - visit.planned_at
     visit.planned_at, visit.ends_at = to, to + length
     db.session.flush()
@@ -228,3 +237,65 @@ def overdue_visits(
     if contractor is not None:
         query = query.where(Visit.space_id == contractor.id)
     return list(db.session.scalars(query))
+
+
+# --- the crew's day --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A visit on today's route and how far it is from the stop before it (or the start)."""
+
+    visit: Visit
+    km: float
+
+
+def start_point(contractor: Space) -> tuple[float, float]:
+    """Where the crew's day begins: the network's own place (its depot), else the municipality's."""
+    if contractor.latitude is not None and contractor.longitude is not None:
+        return contractor.latitude, contractor.longitude
+    return contractor.municipality.latitude, contractor.municipality.longitude
+
+
+def route(visits: list[Visit], start: tuple[float, float]) -> list[Stop]:
+    """The visits in the order a crew drives them: each time the nearest not yet visited (geodesic
+    distance, geopy), from ``start``; ties by planned time."""
+    from community import geo
+
+    left = list(visits)
+    here = start
+    stops: list[Stop] = []
+    while left:
+        distances = [
+            (
+                geo.distance_km(here[0], here[1], v.facility.latitude, v.facility.longitude),
+                v.planned_at,
+                v.id,
+                v,
+            )
+            for v in left
+        ]
+        km, _at, _id, nearest = min(distances, key=lambda t: t[:3])
+        stops.append(Stop(nearest, km))
+        left.remove(nearest)
+        here = (nearest.facility.latitude, nearest.facility.longitude)
+    return stops
+
+
+def today(contractor: Space, *, now: datetime | None = None) -> tuple[list[Stop], list[Visit]]:
+    """Today's visits (Danish day) of the contractor: the planned ones in route order, and those
+    already done, skipped or cancelled today."""
+    now = now or utcnow()
+    local = to_local(now)
+    day_start = to_utc(local.replace(hour=0, minute=0, second=0, microsecond=0))
+    day_end = to_utc((local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0))
+    visits = list(
+        db.session.scalars(
+            sa.select(Visit)
+            .where(Visit.space_id == contractor.id, Visit.planned_at >= day_start, Visit.planned_at < day_end)
+            .order_by(Visit.planned_at, Visit.id)
+            .options(selectinload(Visit.agreement), selectinload(Visit.facility))
+        )
+    )
+    planned = [v for v in visits if v.status == VisitStatus.PLANNED]
+    return route(planned, start_point(contractor)), [v for v in visits if v.status != VisitStatus.PLANNED]

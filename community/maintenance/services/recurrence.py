@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
+import holidays
 from dateutil.rrule import HOURLY, rrule, rrulestr
 
 from community.errors import DomainError
@@ -49,6 +50,41 @@ def _local(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone(local_zone()).replace(tzinfo=None)
 
 
+to_local = _local
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int, language: str) -> dict[date, str]:
+    return dict(holidays.country_holidays("DK", years=year, language=language).items())
+
+
+HOLIDAY_LANGUAGES = {"da": "da", "en": "en_US"}
+
+
+def danish_holidays(year: int) -> frozenset[date]:
+    """Denmark's public holidays in ``year`` (the maintained ``holidays`` package)."""
+    return frozenset(_holidays(year, "da"))
+
+
+def is_holiday(day: date) -> bool:
+    return day in _holidays(day.year, "da")
+
+
+def holiday_name(day: date, language: str = "da") -> str | None:
+    return _holidays(day.year, HOLIDAY_LANGUAGES.get(language, "da")).get(day)
+
+
+def as_dates(values) -> frozenset[date]:
+    """Stored EXDATEs (ISO strings) as dates; anything unreadable is left out."""
+    found = set()
+    for value in values or ():
+        try:
+            found.add(value if isinstance(value, date) else date.fromisoformat(str(value)))
+        except ValueError:
+            continue
+    return frozenset(found)
+
+
 def _utc(local: datetime) -> datetime:
     return local.replace(tzinfo=local_zone()).astimezone(UTC).replace(tzinfo=None)
 
@@ -69,14 +105,27 @@ def compile_rule(rule: str, starts_at: datetime, *, field: str = "rrule") -> rru
         ) from exc
 
 
-def occurrences(rule: str, starts_at: datetime, start: datetime, end: datetime) -> list[datetime]:
-    """Starts (naive UTC) of the occurrences that begin in [start, end)."""
+def occurrences(
+    rule: str,
+    starts_at: datetime,
+    start: datetime,
+    end: datetime,
+    *,
+    skip: frozenset[date] = frozenset(),
+    skip_holidays: bool = False,
+) -> list[datetime]:
+    """Starts (naive UTC) of the occurrences that begin in [start, end), leaving out those on the
+    ``skip`` dates (EXDATEs, Danish dates) and, with ``skip_holidays``, on Danish public holidays."""
     compiled = compile_rule(rule, starts_at)
     zone = local_zone()
     offsets = _offsets(zone)
     local_start, local_end = _local(start) - timedelta(hours=2), _local(end) + timedelta(hours=2)
     found = []
     for local in compiled.between(local_start, local_end, inc=True):
+        if skip or skip_holidays:
+            day = local.date()
+            if day in skip or (skip_holidays and is_holiday(day)):
+                continue
         key = (local.year, local.month, local.day, local.hour)
         offset = offsets.get(key)
         if offset is None:  # the offset of a wall-clock hour in Denmark, looked up once

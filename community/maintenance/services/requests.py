@@ -30,7 +30,9 @@ from community.maintenance.models import (
 )
 from community.maintenance.services import conflicts
 from community.maintenance.services.common import iso, tell
+from community.maintenance.services.crew import contractor_people
 from community.maintenance.services.facilities import agreement_for
+from community.maintenance.services.fixtures import occurrence_of
 from community.maintenance.services.plans import add_visit
 from community.spaces.models import Space
 from community.spaces.services import space_admins
@@ -44,9 +46,11 @@ NEAR = timedelta(days=3)
 class RequestInput:
     facility: Facility
     task: TaskType
-    wanted_before: datetime  # naive UTC
+    wanted_before: datetime | None  # naive UTC; None: before the chosen occurrence starts
     message: str = ""
     fixture_id: int | None = None
+    #: The one occurrence of a recurring fixture the request is about (its start, naive UTC).
+    occurrence_at: datetime | None = None
 
 
 def _club_side(request: ChangeRequest) -> list[User]:
@@ -67,7 +71,7 @@ def _context(request: ChangeRequest) -> dict:
 
 
 def create_request(club: Space, data: RequestInput, *, by: User) -> ChangeRequest:
-    if not permissions.can_book(by, club, data.facility):
+    if not permissions.can_ask(by, club, data.facility):
         raise NotAllowed(
             _("%(club)s does not use %(facility)s.", club=club.title, facility=data.facility.name)
         )
@@ -81,32 +85,56 @@ def create_request(club: Space, data: RequestInput, *, by: User) -> ChangeReques
             ),
             field="task",
         )
-    if data.wanted_before <= utcnow():
-        raise DomainError(_("Choose a time in the future."), field="wanted_before")
-    refuse_cpr(data.message, field="message")
-    fixture_id = None
+    fixture_id = occurrence_at = None
+    wanted_before = data.wanted_before
     if data.fixture_id:
         fixture = db.session.get(Fixture, data.fixture_id)
         if fixture is not None and fixture.space_id == club.id:
             fixture_id = fixture.id
+            if data.occurrence_at is not None:
+                booking = occurrence_of(club, fixture.id, data.occurrence_at)
+                if booking is None:
+                    raise DomainError(
+                        _(
+                            "“%(title)s” does not take place then. Choose one of the listed times.",
+                            title=fixture.title,
+                        ),
+                        field="occurrence",
+                    )
+                if booking.facility_id != data.facility.id:
+                    raise DomainError(
+                        _(
+                            "“%(title)s” is on another facility. Choose that facility, or another booking.",
+                            title=fixture.title,
+                        ),
+                        field="facility_id",
+                    )
+                occurrence_at = booking.starts_at
+                wanted_before = wanted_before or booking.starts_at
+    if wanted_before is None:
+        raise DomainError(_("Say when it must be done by, or choose a booking."), field="wanted_before")
+    if wanted_before <= utcnow():
+        raise DomainError(_("Choose a time in the future."), field="wanted_before")
+    refuse_cpr(data.message, field="message")
     request = ChangeRequest(
         space_id=club.id,
         facility_id=data.facility.id,
         agreement_id=agreement.id,
         contractor_space_id=agreement.contractor_space_id,
         fixture_id=fixture_id,
+        occurrence_at=occurrence_at,
         task=data.task,
-        wanted_before=data.wanted_before,
+        wanted_before=wanted_before,
         message=data.message.strip(),
         created_by_id=by.id,
     )
     db.session.add(request)
     db.session.flush()
     tell(
-        space_admins(agreement.contractor),
+        contractor_people(agreement.contractor),
         "maintenance.request_new",
         skip=by,
-        when=iso(data.wanted_before),
+        when=iso(wanted_before),
         **_context(request),
     )
     return request
@@ -143,22 +171,64 @@ def suggested_time(request: ChangeRequest) -> datetime | None:
     )
 
 
-def _schedule(request: ChangeRequest, at: datetime) -> Visit:
-    """The visit that answers the request, at ``at``: the nearest planned one moved there, or a new one."""
-    visit = (
-        request.visit if request.visit is not None and request.visit.status == VisitStatus.PLANNED else None
-    )
-    if visit is None:
-        candidates = [v for v in nearby_visits(request) if v.planned_at < request.wanted_before]
-        visit = candidates[-1] if candidates else None
+def _clashing(visits: list[Visit]) -> set[int]:
+    """The ids of those ``visits`` that collide with a booking or a closure."""
+    if not visits:
+        return set()
+    return {
+        c.visit.id
+        for c in conflicts.find_clashes(
+            min(v.planned_at for v in visits),
+            max(v.ends_at for v in visits),
+            visit_ids=[v.id for v in visits],
+            suggest=False,
+        )
+        if c.visit is not None
+    }
+
+
+def _answering_visit(request: ChangeRequest, at: datetime) -> Visit | None:
+    """The planned visit that answers the request: the one already linked, else the agreement's
+    planned visit around the wanted time nearest to ``at``."""
+    linked = db.session.get(Visit, request.visit_id) if request.visit_id else None
+    if linked is not None and linked.status == VisitStatus.PLANNED:
+        return linked
+    nearby = nearby_visits(request)
+    return min(nearby, key=lambda v: (abs(v.planned_at - at), v.id)) if nearby else None
+
+
+def _settle(request: ChangeRequest, at: datetime, *, by: User) -> tuple[Visit, list[conflicts.Clash]]:
+    """The agreed time, in one transaction: the visit that answers the request moves there (a new one
+    when none is near), and any other planned visit of the same agreement around the wanted time that
+    still collides with a booking is cancelled, with the reason, rather than left planned beside it.
+    Returns the visit and any conflicts at the agreed time (flagged to both sides once)."""
+    visit = _answering_visit(request, at)
     if visit is None:
         visit = add_visit(request.agreement, at=at)
-    else:
+    elif visit.planned_at != at:
         length = visit.ends_at - visit.planned_at
         visit.planned_at, visit.ends_at = at, at + length
     request.visit_id = visit.id
     db.session.flush()
-    return visit
+    others = [v for v in nearby_visits(request) if v.id != visit.id]
+    reason = _(
+        "Replaced by the visit at %(when)s agreed with %(club)s.",
+        when=format_datetime(at, "short"),
+        club=request.space.title,
+    )
+    now = utcnow()
+    for other in others:
+        if other.id in _clashing([other]):
+            other.status = VisitStatus.CANCELLED
+            other.reason = reason[:500]
+            other.done_at = now
+            other.done_by_id = by.id
+    db.session.flush()
+    clashes = conflicts.find_clashes(
+        visit.planned_at - timedelta(hours=1), visit.ends_at + timedelta(hours=1), visit_ids=[visit.id]
+    )
+    conflicts.flag(clashes, by=by)
+    return visit, clashes
 
 
 def _answer(request: ChangeRequest, *, by: User) -> None:
@@ -170,15 +240,26 @@ def _answer(request: ChangeRequest, *, by: User) -> None:
 
 
 def accept(request: ChangeRequest, *, by: User) -> ChangeRequest:
-    """Yes, before the wanted time: a planned visit in the days before answers it, or a new one is
-    planned in a free slot before the wanted time."""
+    """Yes, before the wanted time: a planned visit in the days before that collides with nothing
+    answers it; else the nearest planned visit moves to a free slot before the wanted time (or a new
+    one is planned there), and visits left colliding around it are cancelled."""
     _answer(request, by=by)
-    existing = [v for v in nearby_visits(request) if v.planned_at < request.wanted_before]
-    if existing:
-        request.visit_id = existing[-1].id
+    before = [v for v in nearby_visits(request) if v.planned_at < request.wanted_before]
+    clashing = _clashing(before)
+    free = [v for v in before if v.id not in clashing]
+    if free:
+        request.visit_id = free[-1].id
+        at = free[-1].planned_at
     else:
-        at = suggested_time(request) or request.wanted_before - timedelta(hours=3)
-        _schedule(request, at)
+        at = suggested_time(request)
+        if at is None:
+            raise DomainError(
+                _(
+                    "There is no free time for it before %(when)s. Propose another time instead.",
+                    when=format_datetime(request.wanted_before, "short"),
+                )
+            )
+    _settle(request, at, by=by)
     request.status = RequestStatus.ACCEPTED
     request.answered_at = utcnow()
     db.session.flush()
@@ -193,13 +274,15 @@ def accept(request: ChangeRequest, *, by: User) -> ChangeRequest:
 
 
 def propose(request: ChangeRequest, *, at: datetime, note: str = "", by: User) -> tuple[ChangeRequest, list]:
-    """Another time: the visit that answers the request moves there (a new one if none is near), and
-    the club is told. Returns the request and any conflicts at the new time."""
+    """Another time: the club is asked, and nothing is moved until it agrees. Returns the request and
+    what a visit at that time would collide with."""
     _answer(request, by=by)
     if at <= utcnow():
         raise DomainError(_("Propose a time in the future."), field="at")
     refuse_cpr(note, field="note")
-    visit = _schedule(request, at)
+    visit = _answering_visit(request, at)
+    length = (visit.ends_at - visit.planned_at) if visit is not None else timedelta(hours=1)
+    request.visit_id = visit.id if visit is not None else None
     request.status = RequestStatus.PROPOSED
     request.proposed_at = at
     request.answered_at = utcnow()
@@ -216,11 +299,7 @@ def propose(request: ChangeRequest, *, at: datetime, note: str = "", by: User) -
         when=iso(at),
         **_context(request),
     )
-    clashes = conflicts.find_clashes(
-        visit.planned_at - timedelta(hours=1), visit.ends_at + timedelta(hours=1), visit_ids=[visit.id]
-    )
-    conflicts.flag(clashes, by=by)
-    return request, clashes
+    return request, conflicts.check_slot(request.facility_id, at, at + length, agreement=request.agreement)
 
 
 def decline(request: ChangeRequest, *, reason: str, by: User) -> ChangeRequest:
@@ -242,25 +321,30 @@ def decline(request: ChangeRequest, *, reason: str, by: User) -> ChangeRequest:
     return request
 
 
-def accept_proposal(request: ChangeRequest, *, by: User) -> ChangeRequest:
+def accept_proposal(request: ChangeRequest, *, by: User) -> tuple[ChangeRequest, list]:
+    """The club agrees to the proposed time: the visit moves there now, and what collided around the
+    wanted time is cancelled, in the same transaction."""
     lock(request)
     if not permissions.can_accept_proposal(by, request):
         if request.status != RequestStatus.PROPOSED:
             raise Conflict(_("This request is already answered."))
         raise NotAllowed(_("Only the club accepts the proposed time."))
+    if request.proposed_at is None or request.proposed_at <= utcnow():
+        raise Conflict(_("The proposed time has passed. Write to the contractor for a new one."))
+    _visit, clashes = _settle(request, request.proposed_at, by=by)
     request.status = RequestStatus.ACCEPTED
     db.session.add(
         RequestMessage(request_id=request.id, author_id=by.id, body=_("The proposed time suits us."))
     )
     db.session.flush()
     tell(
-        space_admins(request.contractor),
+        contractor_people(request.contractor),
         "maintenance.request_answered",
         skip=by,
         status=request.status.value,
         **_context(request),
     )
-    return request
+    return request, clashes
 
 
 def add_message(request: ChangeRequest, *, body: str, by: User) -> RequestMessage:
@@ -273,7 +357,7 @@ def add_message(request: ChangeRequest, *, body: str, by: User) -> RequestMessag
     db.session.add(message)
     request.updated_at = utcnow()
     db.session.flush()
-    people = space_admins(request.contractor) + _club_side(request)
+    people = contractor_people(request.contractor) + _club_side(request)
     tell(people, "maintenance.request_message", skip=by, name=by.display_name, **_context(request))
     return message
 

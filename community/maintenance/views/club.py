@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -9,15 +9,16 @@ from flask_wtf import FlaskForm
 from community.db import utcnow
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import small_int
+from community.forms import choices, small_int
 from community.i18n import _, format_datetime, ngettext, to_utc
 from community.maintenance import bp, permissions
 from community.maintenance.forms import FixtureForm, ImportForm, RequestForm
 from community.maintenance.models import FIXTURE_LABELS, Facility, FeedScope, Fixture, FixtureKind, TaskType
-from community.maintenance.services import calendars, conflicts, fixtures, plans
+from community.maintenance.services import calendars, conflicts, fixtures, plans, recurrence, repeat
 from community.maintenance.services import facilities as facility_service
 from community.maintenance.services import requests as request_service
-from community.maintenance.views.common import attach_error, space
+from community.maintenance.services.repeat import FREQUENCY_LABELS, Frequency
+from community.maintenance.views.common import attach_error, local, space
 from community.permissions import require
 from community.spaces.tenancy import get_in_space_or_404
 
@@ -54,6 +55,28 @@ def _flash_clashes(clashes: list[conflicts.Clash]) -> None:
     flash(text, "error")
 
 
+OCCURRENCE_DAYS = 90
+MAX_OCCURRENCES = 200
+_OCCURRENCE_FORMAT = "%Y%m%dT%H%M"
+
+
+def _occurrence_value(fixture_id: int, starts_at) -> str:
+    """One occurrence of a fixture as a form value: "12@20260411T0800" (its start in UTC)."""
+    return f"{fixture_id}@{starts_at.strftime(_OCCURRENCE_FORMAT)}"
+
+
+def _occurrence_from(value: str | None):
+    """(fixture id, start) from a form value, or None when it is not one."""
+    fixture, _sep, moment = (value or "").partition("@")
+    fixture_id = small_int(fixture)
+    if fixture_id is None:
+        return None
+    try:
+        return fixture_id, datetime.strptime(moment, _OCCURRENCE_FORMAT)
+    except ValueError:
+        return None
+
+
 @bp.get("/s/<space_slug>/pitches/")
 def club_calendar():
     """The club's calendar: its facilities, the coming weeks' bookings and the contractor's visits,
@@ -74,6 +97,7 @@ def club_calendar():
         if ids
         else []
     )
+    fixture_list = fixtures.fixtures_of_club(space())
     return render_template(
         "maintenance/club_calendar.html",
         space=space(),
@@ -81,59 +105,192 @@ def club_calendar():
         names={f.id: f.name for f in used},
         kind_labels=FIXTURE_LABELS,
         bookings=bookings,
+        occurrence_value=_occurrence_value,
         visits=plans.visits_at(ids, start=now - timedelta(days=7), end=until),
         clashes=clashes,
         requests=request_service.requests_of_club(space()),
-        fixture_list=fixtures.fixtures_of_club(space()),
-        can_manage=permissions.can_manage_club(current_user, space()),
+        fixture_list=fixture_list,
+        fixture_words={
+            f.id: repeat.describe(
+                f.rrule,
+                f.starts_at,
+                repeat_until=f.repeat_until,
+                exdates=sorted(recurrence.as_dates(f.exdates)),
+                skip_holidays=f.skip_holidays,
+            )
+            for f in fixture_list
+        },
+        can_edit=permissions.can_edit_fixtures(current_user, space()),
+        can_ask=permissions.can_manage_club(current_user, space()),
         feed=calendars.active_token(current_user, FeedScope.CLUB, space().id),
         action_form=FlaskForm(),
     )
+
+
+def _fixture_input(form: FixtureForm, facility: Facility, kept_rule: str | None) -> fixtures.FixtureInput:
+    """What the form says, with the RRULE written underneath (or a rule the form cannot say, kept)."""
+    value = form.repeat.data
+    frequency = Frequency(value) if value in Frequency._value2member_map_ else Frequency.ONCE
+    if frequency == Frequency.CUSTOM and kept_rule is None:
+        frequency = Frequency.ONCE
+    skipped = repeat.parse_dates(form.skipped_dates.data or "")
+    if frequency == Frequency.CUSTOM:
+        rule = kept_rule
+    else:
+        rule = repeat.build_rule(
+            repeat.Repeat(
+                frequency=frequency,
+                weekdays=tuple(int(d) for d in form.weekdays.data or [] if d.isdigit() and int(d) < 7),
+                until=form.until.data,
+            ),
+            form.starts_at.data,
+        )
+    return fixtures.FixtureInput(
+        facility_id=facility.id,
+        title=form.title.data,
+        kind=FixtureKind(form.kind.data),
+        starts_at=to_utc(form.starts_at.data),
+        ends_at=to_utc(form.ends_at.data),
+        rrule=rule,
+        exdates=skipped,
+        skip_holidays=bool(form.skip_holidays.data),
+    )
+
+
+def _preview(data: fixtures.FixtureInput) -> dict:
+    """The timing in words and the next dates, as the club chair checks them before saving."""
+    fixtures.check(data)
+    return {
+        "words": repeat.describe(
+            data.rrule, data.starts_at, exdates=data.exdates, skip_holidays=data.skip_holidays
+        ),
+        "dates": [
+            (repeat.occurrence_words(o.starts_at), o.skipped_because)
+            for o in repeat.preview(
+                data.rrule,
+                data.starts_at,
+                exdates=data.exdates,
+                skip_holidays=data.skip_holidays,
+                after=utcnow(),
+            )
+        ],
+    }
+
+
+def _flag_fixture(fixture: Fixture) -> list[conflicts.Clash]:
+    clashes = conflicts.find_clashes(
+        fixture.starts_at - timedelta(days=1),
+        (fixture.repeat_until or fixture.starts_at + timedelta(days=366)) + timedelta(days=1),
+        facility_ids=[fixture.facility_id],
+        fixture_ids=[fixture.id],
+    )
+    conflicts.flag(clashes, by=current_user)
+    return clashes
+
+
+def _fixture_form_page(form: FixtureForm, *, fixture: Fixture | None, preview: dict | None = None):
+    status = 400 if form.errors else 200
+    return render_template(
+        "maintenance/fixture_new.html",
+        space=space(),
+        form=form,
+        fixture=fixture,
+        preview=preview,
+        now_words=(
+            repeat.describe(
+                fixture.rrule,
+                fixture.starts_at,
+                repeat_until=fixture.repeat_until,
+                exdates=sorted(recurrence.as_dates(fixture.exdates)),
+                skip_holidays=fixture.skip_holidays,
+            )
+            if fixture is not None
+            else None
+        ),
+        custom=fixture is not None and fixture.rrule and form.repeat.data == Frequency.CUSTOM.value,
+    ), status
+
+
+def _save_fixture(form: FixtureForm, fixture: Fixture | None):
+    """Preview or save the form (new fixture when ``fixture`` is None); a response, or None to show
+    the form again."""
+    facility = _facility_from(form.facility_id.data)
+    require(facility is not None and permissions.can_book(current_user, space(), facility))
+    preview = None
+    try:
+        data = _fixture_input(form, facility, fixture.rrule if fixture is not None else None)
+        if request.form.get("preview"):
+            preview = _preview(data)
+        else:
+            if fixture is None:
+                fixture = fixtures.add_fixture(space(), data, by=current_user)
+                done = _("“%(title)s” is in the calendar.", title=fixture.title)
+            else:
+                fixtures.update_fixture(fixture, space(), data, by=current_user)
+                done = _("“%(title)s” is changed.", title=fixture.title)
+            clashes = _flag_fixture(fixture)
+    except DomainError as exc:
+        db.session.rollback()
+        attach_error(form, exc, "title")
+        return _fixture_form_page(form, fixture=fixture)
+    if preview is not None:
+        return _fixture_form_page(form, fixture=fixture, preview=preview)
+    db.session.commit()
+    flash(done, "success")
+    _flash_clashes(clashes)
+    return redirect(url_for("maintenance.club_calendar", _anchor="fixtures"))
 
 
 @bp.route("/s/<space_slug>/pitches/fixtures/new", methods=["GET", "POST"])
 @login_required
 def fixture_new():
     _club_only()
-    require(permissions.can_manage_club(current_user, space()))
+    require(permissions.can_edit_fixtures(current_user, space()))
     form = FixtureForm()
     form.facility_id.choices = _facility_choices()
     if request.method == "GET" and request.args.get("kind") in FixtureKind._value2member_map_:
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
-        facility = _facility_from(form.facility_id.data)
-        require(facility is not None and permissions.can_book(current_user, space(), facility))
-        try:
-            fixture = fixtures.add_fixture(
-                space(),
-                fixtures.FixtureInput(
-                    facility_id=facility.id,
-                    title=form.title.data,
-                    kind=FixtureKind(form.kind.data),
-                    starts_at=to_utc(form.starts_at.data),
-                    ends_at=to_utc(form.ends_at.data),
-                    rrule=form.rrule.data,
-                ),
-                by=current_user,
-            )
-            clashes = conflicts.find_clashes(
-                fixture.starts_at - timedelta(days=1),
-                (fixture.repeat_until or fixture.starts_at + timedelta(days=366)) + timedelta(days=1),
-                facility_ids=[facility.id],
-                fixture_ids=[fixture.id],
-            )
-            conflicts.flag(clashes, by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            attach_error(form, exc, "title")
-        else:
-            db.session.commit()
-            flash(_("“%(title)s” is in the calendar.", title=fixture.title), "success")
-            _flash_clashes(clashes)
-            return redirect(url_for("maintenance.club_calendar"))
-    return render_template(
-        "maintenance/fixture_new.html", space=space(), form=form
-    ), 400 if form.errors else 200
+        return _save_fixture(form, None)
+    return _fixture_form_page(form, fixture=None)
+
+
+def _fill(form: FixtureForm, fixture: Fixture) -> None:
+    """The form as the fixture is now: its RRULE read back into the form's words, or kept."""
+    form.facility_id.data = str(fixture.facility_id)
+    form.title.data = fixture.title
+    form.kind.data = fixture.kind.value
+    form.starts_at.data = local(fixture.starts_at)
+    form.ends_at.data = local(fixture.ends_at)
+    form.skip_holidays.data = fixture.skip_holidays
+    form.skipped_dates.data = repeat.format_dates(sorted(recurrence.as_dates(fixture.exdates)))
+    parsed = repeat.parse_rule(fixture.rrule, fixture.starts_at)
+    if parsed is None:
+        form.repeat.data = Frequency.CUSTOM.value
+        return
+    form.repeat.data = parsed.frequency.value
+    form.weekdays.data = [str(d) for d in parsed.weekdays]
+    form.until.data = parsed.until
+
+
+@bp.route("/s/<space_slug>/pitches/fixtures/<int:fixture_id>/edit", methods=["GET", "POST"])
+@login_required
+def fixture_edit(fixture_id: int):
+    _club_only()
+    fixture = get_in_space_or_404(Fixture, fixture_id, space())
+    require(permissions.can_edit_fixtures(current_user, space()))
+    form = FixtureForm()
+    form.facility_id.choices = _facility_choices()
+    if fixture.rrule and repeat.parse_rule(fixture.rrule, fixture.starts_at) is None:
+        form.repeat.choices = [
+            *form.repeat.choices,
+            *choices([(Frequency.CUSTOM.value, FREQUENCY_LABELS[Frequency.CUSTOM])]),
+        ]
+    if request.method == "GET":
+        _fill(form, fixture)
+    if form.validate_on_submit():
+        return _save_fixture(form, fixture)
+    return _fixture_form_page(form, fixture=fixture)
 
 
 @bp.post("/s/<space_slug>/pitches/fixtures/<int:fixture_id>/delete")
@@ -141,7 +298,7 @@ def fixture_new():
 def fixture_delete(fixture_id: int):
     _club_only()
     fixture = get_in_space_or_404(Fixture, fixture_id, space())
-    require(permissions.can_manage_club(current_user, space()))
+    require(permissions.can_edit_fixtures(current_user, space()))
     if not FlaskForm().validate_on_submit():
         abort(400)
     fixtures.delete_fixture(fixture, space(), by=current_user)
@@ -154,7 +311,7 @@ def fixture_delete(fixture_id: int):
 @login_required
 def calendar_import():
     _club_only()
-    require(permissions.can_manage_club(current_user, space()))
+    require(permissions.can_edit_fixtures(current_user, space()))
     form = ImportForm()
     form.facility_id.choices = _facility_choices()
     if form.validate_on_submit():
@@ -206,30 +363,41 @@ def request_new():
     require(permissions.can_manage_club(current_user, space()))
     form = RequestForm()
     form.facility_id.choices = _facility_choices()
-    upcoming = [b for b in fixtures.upcoming_bookings(space(), days=60) if b.has_kickoff][:50]
-    form.fixture_id.choices = [("", _("None in particular"))] + [
-        (str(b.fixture_id), f"{b.title} · {format_datetime(b.starts_at, 'short')}") for b in upcoming
+    upcoming = fixtures.upcoming_bookings(space(), days=OCCURRENCE_DAYS)[:MAX_OCCURRENCES]
+    names = {f.id: f.name for f in facility_service.facilities_of_club(space())}
+    form.occurrence.choices = [("", _("None in particular"))] + [
+        (
+            _occurrence_value(b.fixture_id, b.starts_at),
+            f"{b.title} · {repeat.occurrence_words(b.starts_at)} · {names.get(b.facility_id, '')}",
+        )
+        for b in upcoming
     ]
     if request.method == "GET":
         if (wanted := request.args.get("facility")) is not None:
             facility = _facility_from(wanted)
             # Asking about a facility the club does not use is refused, not silently changed.
-            require(facility is not None and permissions.can_book(current_user, space(), facility))
+            require(facility is not None and permissions.can_ask(current_user, space(), facility))
             form.facility_id.data = str(facility.id)
         if request.args.get("task") in TaskType._value2member_map_:
             form.task.data = request.args["task"]
+        if (chosen := request.args.get("occurrence")) and _occurrence_from(chosen):
+            form.occurrence.data = chosen
     if form.validate_on_submit():
         facility = _facility_from(form.facility_id.data)
-        require(facility is not None and permissions.can_book(current_user, space(), facility))
+        require(facility is not None and permissions.can_ask(current_user, space(), facility))
+        picked = _occurrence_from(form.occurrence.data)
         try:
+            if form.occurrence.data and picked is None:
+                raise DomainError(_("Choose one of the listed times, or none."), field="occurrence")
             made = request_service.create_request(
                 space(),
                 request_service.RequestInput(
                     facility=facility,
                     task=TaskType(form.task.data),
-                    wanted_before=to_utc(form.wanted_before.data),
+                    wanted_before=to_utc(form.wanted_before.data) if form.wanted_before.data else None,
                     message=form.message.data or "",
-                    fixture_id=small_int(form.fixture_id.data),
+                    fixture_id=picked[0] if picked else None,
+                    occurrence_at=picked[1] if picked else None,
                 ),
                 by=current_user,
             )

@@ -4,23 +4,34 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from community.db import utcnow
 from community.errors import DomainError
 from community.extensions import db
 from community.forms import small_int
-from community.i18n import _, format_datetime, to_utc
+from community.i18n import _, _l, format_datetime, format_decimal, to_utc
 from community.maintenance import bp, permissions
 from community.maintenance.forms import DoneForm, MoveForm, PlanForm, SkipForm
 from community.maintenance.models import Agreement, FeedScope, Visit
-from community.maintenance.services import calendars, conflicts, faults, plans
+from community.maintenance.services import calendars, conflicts, crew, faults, plans, service_level
 from community.maintenance.services import facilities as facility_service
+from community.maintenance.services import overview as overview_service
 from community.maintenance.services import requests as request_service
 from community.maintenance.views.common import attach_error, local, space
 from community.permissions import require
+from community.spaces.models import Membership
+from community.spaces.services import members
 from community.spaces.tenancy import get_in_space_or_404
 
 DAYS_SHOWN = 14
+#: Reasons to skip a visit the crew can choose with one tap on today's list.
+SKIP_REASONS = (
+    _l("Too wet to work"),
+    _l("The pitch was in use"),
+    _l("The machine broke down"),
+    _l("Frost or snow"),
+)
 
 
 def _contractor_only() -> None:
@@ -42,6 +53,7 @@ def plan():
         "maintenance/plan.html",
         space=space(),
         agreements=agreements,
+        terms={a.id: service_level.terms(a) for a in agreements},
         names={a.facility_id: a.facility.name for a in agreements},
         clashes=clashes,
         requests=request_service.requests_to_contractor(space()),
@@ -49,6 +61,7 @@ def plan():
         overdue=plans.overdue_visits(contractor=space()),
         reports=faults.routed_to(space().id),
         can_act=permissions.can_act_for_contractor(current_user, space()),
+        can_manage_crew=permissions.can_manage_crew(current_user, space()),
         feed=calendars.active_token(current_user, FeedScope.CONTRACTOR, space().id),
         move_form=MoveForm(formdata=None),
         local=local,
@@ -132,7 +145,50 @@ def _visit_page(visit: Visit, *, done_form=None, skip_form=None, move_form=None,
         skip_form=skip_form or SkipForm(formdata=None),
         move_form=move_form,
         can_work=permissions.can_work_visit(current_user, visit),
+        terms=service_level.terms(visit.agreement),
     ), status
+
+
+def _back():
+    """Back to where the crew marked it: today's list (``back=today``) or the plan."""
+    if request.form.get("back") == "today":
+        return redirect(url_for("maintenance.today", _anchor="route"))
+    return redirect(url_for("maintenance.plan"))
+
+
+@bp.get("/s/<space_slug>/plan/today")
+@login_required
+def today():
+    """Today's visits in the order a crew drives them (nearest next from the depot), each with a big
+    Done and Skipped button that works without JavaScript: for a phone, with gloves on."""
+    _contractor_only()
+    require(permissions.can_view_plan(current_user, space()), hide=True)
+    stops, finished = plans.today(space())
+    return render_template(
+        "maintenance/today.html",
+        space=space(),
+        stops=stops,
+        finished=finished,
+        can_act=permissions.can_act_for_contractor(current_user, space()),
+        skip_reasons=SKIP_REASONS,
+        format_km=lambda km: format_decimal(round(km, 1), format="0.0"),
+        action_form=FlaskForm(),
+    )
+
+
+@bp.get("/s/<space_slug>/plan/compliance")
+@login_required
+def compliance():
+    """The contractor's own compliance: its visits measured against each agreement's service level,
+    per agreement and month, and the share done on time."""
+    _contractor_only()
+    require(permissions.can_view_plan(current_user, space()), hide=True)
+    return render_template(
+        "maintenance/compliance.html",
+        space=space(),
+        levels=service_level.service_levels(contractor=space()),
+        on_time=overview_service.compliance(None, contractor_id=space().id),
+    )
 
 
 @bp.get("/s/<space_slug>/plan/visits/<int:visit_id>")
@@ -149,14 +205,16 @@ def visit_done(visit_id: int):
     if form.validate_on_submit():
         upload = request.files.get(form.photo.name)
         try:
-            plans.mark_done(found, by=current_user, note=form.note.data or "", photo=upload)
+            plans.mark_done(
+                found, by=current_user, note=form.note.data or "", photo=upload, height_mm=form.height_mm.data
+            )
         except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc, "note")
         else:
             db.session.commit()
             flash(_("Marked done. Thank you!"), "success")
-            return redirect(url_for("maintenance.plan"))
+            return _back()
     return _visit_page(found, done_form=form, status=400)
 
 
@@ -175,7 +233,7 @@ def visit_skip(visit_id: int):
         else:
             db.session.commit()
             flash(_("Marked skipped."), "success")
-            return redirect(url_for("maintenance.plan"))
+            return _back()
     return _visit_page(found, skip_form=form, status=400)
 
 
@@ -201,3 +259,59 @@ def visit_move(visit_id: int):
                 flash(_("It still collides: %(what)s", what=clashes[0].describe()), "error")
             return redirect(url_for("maintenance.plan"))
     return _visit_page(found, move_form=form, status=400)
+
+
+# --- the crew: who acts for the contractor ---------------------------------------------------------
+
+
+@bp.get("/s/<space_slug>/plan/crew")
+@login_required
+def crew_page():
+    """The network's members, and which of them act for the contractor (plan, mark visits, answer
+    requests); the others read along."""
+    _contractor_only()
+    require(permissions.can_manage_crew(current_user, space()))
+    crew_ids = crew.crew_user_ids(space())
+    return render_template(
+        "maintenance/crew.html",
+        space=space(),
+        memberships=members(space()),
+        crew_ids=crew_ids,
+        action_form=FlaskForm(),
+    )
+
+
+def _crew_change(membership_id: int, grant: bool):
+    _contractor_only()
+    require(permissions.can_manage_crew(current_user, space()))
+    membership = get_in_space_or_404(Membership, membership_id, space())
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    name = membership.user.display_name
+    try:
+        if grant:
+            crew.grant(space(), membership.user, by=current_user)
+        else:
+            crew.revoke(space(), membership.user, by=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        if grant:
+            flash(_("%(name)s now acts for %(contractor)s.", name=name, contractor=space().title), "success")
+        else:
+            flash(_("%(name)s now reads along only.", name=name), "success")
+    return redirect(url_for("maintenance.crew_page"))
+
+
+@bp.post("/s/<space_slug>/plan/crew/<int:membership_id>/grant")
+@login_required
+def crew_grant(membership_id: int):
+    return _crew_change(membership_id, True)
+
+
+@bp.post("/s/<space_slug>/plan/crew/<int:membership_id>/revoke")
+@login_required
+def crew_revoke(membership_id: int):
+    return _crew_change(membership_id, False)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -14,9 +14,9 @@ from community.extensions import db
 from community.forms import small_int
 from community.i18n import _, to_utc
 from community.maintenance import bp, permissions
-from community.maintenance.forms import AgreementForm, ClosureForm, ClubLinkForm, FacilityForm
-from community.maintenance.models import Facility, FacilityKind, FaultCategory, FeedScope, TaskType
-from community.maintenance.services import calendars, faults, fixtures, plans
+from community.maintenance.forms import AgreementForm, ClosureForm, ClubLinkForm, FacilityForm, TermsForm
+from community.maintenance.models import Agreement, Facility, FacilityKind, FaultCategory, FeedScope, TaskType
+from community.maintenance.services import calendars, faults, fixtures, plans, service_level
 from community.maintenance.services import facilities as service
 from community.maintenance.views.common import attach_error, municipality
 from community.permissions import require
@@ -153,10 +153,12 @@ def _facility_page(facility: Facility, *, agreement_form=None, link_form=None, c
     link_form = link_form or ClubLinkForm(formdata=None)
     link_form.club.choices = _choices(facility.municipality_id, SpaceKind.CLUB)
     sees_bookings = permissions.can_see_bookings(current_user, facility)
+    agreements = service.agreements_at([facility.id])
     return render_template(
         "maintenance/facility.html",
         facility=facility,
-        agreements=service.agreements_at([facility.id]),
+        agreements=agreements,
+        terms={a.id: service_level.terms(a) for a in agreements},
         clubs=service.clubs_at(facility),
         closures=service.closures_at([facility.id], now, now + timedelta(days=365)),
         reports=[
@@ -189,6 +191,61 @@ def facility(facility_id: int):
     return _facility_page(_facility(facility_id))
 
 
+def _terms(form: TermsForm, contractor: Space, task: TaskType) -> service.AgreementInput:
+    return service.AgreementInput(
+        contractor=contractor,
+        task=task,
+        service_level=form.service_level.data or "",
+        season_start_month=form.season_start_month.data,
+        season_end_month=form.season_end_month.data,
+        height_mm=form.height_mm.data,
+        max_height_mm=form.max_height_mm.data,
+        interval_days=form.interval_days.data,
+        quiet_hours_before=form.quiet_hours_before.data,
+        wanted_within_hours=form.wanted_within_hours.data,
+        fault_categories=[FaultCategory(c) for c in form.fault_categories.data]
+        if form.fault_categories.data
+        else None,
+    )
+
+
+@bp.route("/maintenance/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@login_required
+def agreement_edit(agreement_id: int):
+    """The municipality's staff change an agreement's season and service level."""
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None:
+        abort(404)
+    require(permissions.can_manage_facilities(current_user, agreement.facility.municipality_id))
+    form = TermsForm(obj=agreement if request.method == "GET" else None)
+    if request.method == "GET":
+        form.fault_categories.data = list(agreement.fault_categories or [])
+    if form.validate_on_submit():
+        try:
+            service.update_agreement(
+                agreement, _terms(form, agreement.contractor, agreement.task), by=current_user
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            attach_error(form, exc, "service_level")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "The agreement for %(task)s at %(facility)s is changed.",
+                    task=agreement.task_label.lower(),
+                    facility=agreement.facility.name,
+                ),
+                "success",
+            )
+            return redirect(
+                url_for("maintenance.facility", facility_id=agreement.facility_id, _anchor="agreements")
+            )
+    return render_template(
+        "maintenance/agreement_edit.html", agreement=agreement, form=form
+    ), 400 if form.errors else 200
+
+
 @bp.post("/maintenance/facilities/<int:facility_id>/agreements")
 @login_required
 def agreement_new(facility_id: int):
@@ -202,21 +259,7 @@ def agreement_new(facility_id: int):
             if contractor is None or contractor.municipality_id != found.municipality_id:
                 raise DomainError(_("Choose a contractor network."), field="contractor")
             agreement = service.add_agreement(
-                found,
-                service.AgreementInput(
-                    contractor=contractor,
-                    task=TaskType(form.task.data),
-                    service_level=form.service_level.data or "",
-                    season_start_month=form.season_start_month.data,
-                    season_end_month=form.season_end_month.data,
-                    height_mm=form.height_mm.data,
-                    quiet_hours_before=form.quiet_hours_before.data,
-                    wanted_within_hours=form.wanted_within_hours.data,
-                    fault_categories=[FaultCategory(c) for c in form.fault_categories.data]
-                    if form.fault_categories.data
-                    else None,
-                ),
-                by=current_user,
+                found, _terms(form, contractor, TaskType(form.task.data)), by=current_user
             )
         except DomainError as exc:
             db.session.rollback()

@@ -1,14 +1,24 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from community import geo
 from community.errors import DomainError
-from community.extensions import db
+from community.extensions import db, limiter
 from community.forms import small_int
-from community.i18n import _
+from community.i18n import _, current_language
 from community.maintenance import bp, permissions
 from community.maintenance.forms import FaultForm, FaultUpdateForm
 from community.maintenance.models import FAULT_STATUS_LABELS, FaultCategory, FaultReport, FaultStatus
@@ -16,6 +26,7 @@ from community.maintenance.services import faults as service
 from community.maintenance.services.facilities import facilities_of
 from community.maintenance.views.common import attach_error, municipality
 from community.moderation.permissions import can_see_content
+from community.notifications.mail import external_url
 from community.permissions import require
 
 
@@ -74,11 +85,29 @@ def _report_input(form: FaultForm, facilities) -> service.FaultInput | None:
     )
 
 
+def _with_account() -> bool:
+    """A report from a confirmed account is followed from that account; anyone else reports
+    without one, with optional contact details and a private link."""
+    return permissions.can_report_fault(current_user)
+
+
+def _limit() -> str:
+    return current_app.config["FAULT_REPORT_LIMIT"]
+
+
+@bp.errorhandler(429)
+def _too_many(_exc):
+    """A clear answer when one connection sends too many reports (spam protection)."""
+    if request.endpoint == "maintenance.fault_new":
+        return render_template("maintenance/fault_limited.html"), 429
+    return render_template("errors/error.html", code=429, bare=False), 429
+
+
 @bp.route("/maintenance/faults/new", methods=["GET", "POST"])
-@login_required
+@limiter.limit(_limit, methods=["POST"], exempt_when=_with_account)
 def fault_new():
+    """Anyone may report a fault, with an account or without (name, e-mail or phone optional)."""
     place = municipality()
-    require(permissions.can_report_fault(current_user))
     facilities = facilities_of(place.id)
     form = FaultForm()
     form.facility_id.choices = [("", _("No facility: I give the place below"))] + [
@@ -86,8 +115,10 @@ def fault_new():
     ]
     if request.method == "GET" and (wanted := small_int(request.args.get("facility"))) is not None:
         form.facility_id.data = str(wanted)
+    with_account = _with_account()
     similar = []
     if form.validate_on_submit() and (data := _report_input(form, facilities)) is not None:
+        token = None
         try:
             lat, lon, _label = service._point(data)
             if form.confirmed.data != "1":
@@ -99,23 +130,98 @@ def fault_new():
                     facility_id=data.facility.id if data.facility else None,
                 )
             if not similar:
-                report = service.report_fault(place, data, by=current_user)
+                if with_account:
+                    report = service.report_fault(place, data, by=current_user)
+                else:
+                    report, token = service.report_anonymously(
+                        place,
+                        data,
+                        contact=service.Contact(
+                            name=form.reporter_name.data or "",
+                            email=form.reporter_email.data or "",
+                            phone=form.reporter_phone.data or "",
+                        ),
+                    )
         except DomainError as exc:
             db.session.rollback()
             attach_error(form, exc, "description")
         else:
             if not similar:
+                if token is not None:  # the e-mail leaves with the commit, never without it
+                    service.send_follow_link(report, token, locale=current_language())
                 db.session.commit()
-                flash(_("Thank you. Your report is sent, and you follow it."), "success")
-                return redirect(url_for("maintenance.fault", report_id=report.id))
+                if token is None:
+                    flash(_("Thank you. Your report is sent, and you follow it."), "success")
+                    return redirect(url_for("maintenance.fault", report_id=report.id))
+                session[SENT_KEY] = {"report": report.id, "token": token}
+                return redirect(url_for("maintenance.fault_sent", report_id=report.id))
             form.confirmed.data = "1"
     return render_template(
         "maintenance/fault_new.html",
         form=form,
         similar=similar,
+        with_account=with_account,
         places=geo.place_labels(),
         action_form=FlaskForm(),
     ), 400 if form.errors else 200
+
+
+SENT_KEY = "maintenance_fault_link"
+
+
+@bp.get("/maintenance/faults/<int:report_id>/sent")
+def fault_sent(report_id: int):
+    """Thanks, and the private follow link, shown this once (it is not stored, only its hash)."""
+    found = _report(report_id)
+    kept = session.get(SENT_KEY) or {}
+    token = kept.get("token") if kept.get("report") == found.id else None
+    if token is not None:
+        session.pop(SENT_KEY, None)
+    return render_template(
+        "maintenance/fault_sent.html",
+        report=found,
+        link=external_url("maintenance.fault_followed", token=token) if token else None,
+    )
+
+
+def _followed(token: str) -> FaultReport:
+    found = service.by_follow_token(token)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/maintenance/faults/follow/<token>")
+def fault_followed(token: str):
+    """The reporter's private page: the status and history of their report, and what they told us."""
+    found = _followed(token)
+    response = make_response(
+        render_template(
+            "maintenance/fault_followed.html",
+            report=found,
+            updates=service.updates(found),
+            token=token,
+            age=service.age_days(found.created_at),
+            action_form=FlaskForm(),
+        )
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.post("/maintenance/faults/follow/<token>/forget")
+def fault_forget(token: str):
+    found = _followed(token)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    service.forget_contact(found)
+    db.session.commit()
+    flash(
+        _("Your name, e-mail and phone are removed from the report. You get no more e-mails about it."),
+        "success",
+    )
+    return redirect(url_for("maintenance.fault_followed", token=token))
 
 
 def _report(report_id: int) -> FaultReport:
@@ -133,6 +239,7 @@ def _page(found: FaultReport, *, form=None, status=200):
         following=service.is_following(found, current_user),
         can_follow=permissions.can_follow_fault(current_user, found),
         can_handle=permissions.can_handle_fault(current_user, found),
+        sees_reporter=permissions.can_see_reporter(current_user, found),
         form=form or FaultUpdateForm(formdata=None),
         action_form=FlaskForm(),
         age=service.age_days(found.created_at),

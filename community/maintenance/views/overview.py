@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from community.i18n import _
 from community.maintenance import bp, permissions
 from community.maintenance.services import overview as service
-from community.maintenance.services import plans
+from community.maintenance.services import plans, service_level
 from community.maintenance.services import requests as request_service
 from community.maintenance.views.common import municipality
 from community.permissions import require
@@ -47,6 +47,7 @@ def overview():
         requests=requests,
         ages=dict(service.request_ages(requests)),
         compliance=service.compliance(place.id),
+        levels=service_level.service_levels(municipality_id=place.id),
     )
 
 
@@ -61,4 +62,31 @@ def overview_csv():
         body,
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="compliance.csv"'},
+    )
+
+
+@bp.get("/maintenance/overview/service-levels.csv")
+@login_required
+def overview_levels_csv():
+    place = municipality()
+    require(permissions.can_view_overview(current_user, place.id))
+    header = [
+        _("Contractor"),
+        _("Facility"),
+        _("Task"),
+        _("Month"),
+        _("Visits required"),
+        _("Visits done"),
+        _("Done on time"),
+        _("Matches"),
+        _("Matches served in time"),
+        _("Heights measured"),
+        _("Grass too tall"),
+        _("Kept"),
+    ]
+    body = service.service_levels_csv(service_level.service_levels(municipality_id=place.id), header)
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="service-levels.csv"'},
     )

@@ -131,9 +131,16 @@ def request_accept_proposal(request_id: int):
     require(permissions.can_accept_proposal(current_user, found))
     if not FlaskForm().validate_on_submit():
         abort(400)
-    service.accept_proposal(found, by=current_user)
-    db.session.commit()
-    flash(_("You accepted the proposed time."), "success")
+    try:
+        _req, clashes = service.accept_proposal(found, by=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("You accepted the proposed time. The contractor's visit is moved there."), "success")
+        if clashes:
+            flash(_("The agreed time still collides: %(what)s", what=clashes[0].describe()), "error")
     return _back(found)
 
 

@@ -22,7 +22,8 @@
     bounds.push([p.lat, p.lon]);
   });
   if (bounds.length > 1) {
-    map.fitBounds(bounds, { padding: [24, 24] });
+    // Clear of the zoom buttons in the top left corner, so no marker sits on them (axe target-size).
+    map.fitBounds(bounds, { paddingTopLeft: [64, 64], paddingBottomRight: [24, 24] });
   } else if (bounds.length === 1) {
     map.setView(bounds[0], 14);
   } else if (centre && centre[0] !== null) {

@@ -11,6 +11,7 @@ from community.accounts.models import User
 from community.db import bump, insert_new, lock, utcnow
 from community.errors import DomainError, NotAllowed
 from community.extensions import db
+from community.formatting import format_number
 from community.i18n import _
 from community.notifications.services import notify
 from community.spaces.models import Space
@@ -26,7 +27,7 @@ def _check_body(body: str) -> str:
     if not body:
         raise DomainError(_("Write something first."), field="body")
     if len(body) > MAX_COMMENT:
-        raise DomainError(_("Write at most %(n)s characters.", n="10.000"), field="body")
+        raise DomainError(_("Write at most %(n)s characters.", n=format_number(MAX_COMMENT)), field="body")
     refuse_cpr(body, field="body")
     return body
 
@@ -137,16 +138,23 @@ def _toggle(model, key: dict, target, *, by: User) -> bool:
     return True
 
 
+def _refuse_thanks(author_id: int | None, space: Space, *, by: User) -> NotAllowed:
+    """Why ``by`` may not thank this: their own words, or they are not a member (the predicate decides)."""
+    if author_id is not None and by.id == author_id:
+        return NotAllowed(_("You cannot thank yourself. Thanks are for what others write."))
+    return NotAllowed(_("Join %(space)s to say thanks.", space=space.title))
+
+
 def thank_post(post: Post, space: Space, *, by: User) -> bool:
     """Says thanks (or takes it back); True when the thanks now stands."""
     if not permissions.can_thank(by, post.author_id, space):
-        raise NotAllowed(_("Join %(space)s to say thanks.", space=space.title))
+        raise _refuse_thanks(post.author_id, space, by=by)
     return _toggle(PostThanks, {"post_id": post.id}, post, by=by)
 
 
 def thank_comment(comment: Comment, space: Space, *, by: User) -> bool:
     if comment.is_deleted or not permissions.can_thank(by, comment.author_id, space):
-        raise NotAllowed(_("Join %(space)s to say thanks.", space=space.title))
+        raise _refuse_thanks(comment.author_id, space, by=by)
     return _toggle(CommentThanks, {"comment_id": comment.id}, comment, by=by)
 
 

@@ -11,7 +11,7 @@ from community.accounts.models import User
 from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
-from community.i18n import _
+from community.i18n import _, ngettext
 from community.notifications.services import notify
 from community.spaces.models import Space
 from community.villages import permissions
@@ -73,9 +73,10 @@ def rsvp(post: Post, space: Space, *, by: User, status: Rsvp, waitlist: bool = F
     if status == Rsvp.GOING and not had_place and now.is_full:
         if not waitlist:
             raise Conflict(
-                _(
-                    "The event is full: all %(n)s places are taken. Join the waiting list instead.",
-                    n=post.capacity,
+                ngettext(
+                    "The event is full: its one place is taken. Join the waiting list instead.",
+                    "The event is full: all %(num)s places are taken. Join the waiting list instead.",
+                    post.capacity or 0,
                 ),
                 field="status",
             )
@@ -110,6 +111,31 @@ def promote_waiting(post: Post, space: Space) -> EventRsvp | None:
     db.session.flush()
     notify(first.user, "villages.event_place", title=post.title, post_id=post.id, space_slug=space.slug)
     return first
+
+
+def fill_free_places(post: Post, space: Space) -> list[EventRsvp]:
+    """Moves people up from the waiting list, first come first served, into every free place (all of
+    them when the event no longer has a limit), and tells each. Called after the capacity changes; the
+    event row is locked first, so answers arriving meanwhile wait and then count what is decided here."""
+    db.session.execute(sa.select(Post.id).where(Post.id == post.id).with_for_update())
+    free = attendance(post, None).places_left
+    if free == 0:
+        return []
+    query = (
+        sa.select(EventRsvp)
+        .where(EventRsvp.post_id == post.id, EventRsvp.status == Rsvp.GOING, EventRsvp.waitlisted.is_(True))
+        .order_by(EventRsvp.created_at, EventRsvp.id)
+        .options(selectinload(EventRsvp.user))
+    )
+    if free is not None:
+        query = query.limit(free)
+    promoted = list(db.session.scalars(query))
+    for entry in promoted:
+        entry.waitlisted = False
+    db.session.flush()
+    for entry in promoted:
+        notify(entry.user, "villages.event_place", title=post.title, post_id=post.id, space_slug=space.slug)
+    return promoted
 
 
 def _ics_text(value: str) -> str:

@@ -15,6 +15,7 @@ from community.accounts.models import User
 from community.db import insert_new, lock, utcnow
 from community.errors import DomainError, NotAllowed
 from community.extensions import db
+from community.formatting import format_number
 from community.geo import Place
 from community.i18n import _
 from community.media import save_image_sizes
@@ -34,8 +35,8 @@ from community.villages.models import (
     Tag,
     post_tag,
 )
+from community.villages.services import events, search
 from community.villages.services import help as help_service
-from community.villages.services import search
 
 MAX_BODY = 20_000
 MAX_IMAGES = 4
@@ -93,9 +94,7 @@ def _check(space: Space, data: PostInput, *, by: User, post: Post | None = None)
     if not data.title.strip():
         raise DomainError(_("Give the post a title."), field="title")
     if len(data.body) > MAX_BODY:
-        raise DomainError(
-            _("Write at most %(n)s characters.", n=f"{MAX_BODY:,}".replace(",", ".")), field="body"
-        )
+        raise DomainError(_("Write at most %(n)s characters.", n=format_number(MAX_BODY)), field="body")
     refuse_cpr(data.title, field="title")
     refuse_cpr(data.body, field="body")
     if data.kind in HELP_KINDS and data.help_category is None:
@@ -204,13 +203,21 @@ def edit_post(post: Post, space: Space, *, by: User, data: PostInput) -> Post:
         raise NotAllowed(_("Only the author and the space's moderators can change this post."))
     data.kind = post.kind  # the kind of a post does not change
     _check(space, data, by=by, post=post)
+    capacity_before = post.capacity
     with db.session.no_autoflush:  # a flush inside would hide the changes from is_modified
         _apply(post, space, data)
     if db.session.is_modified(post):  # saved unchanged, it is not "edited"
         post.edited_at = utcnow()
     db.session.flush()
     search.index_post(post)
+    if post.kind == PostKind.EVENT and _more_places(capacity_before, post.capacity):
+        events.fill_free_places(post, space)
     return post
+
+
+def _more_places(before: int | None, after: int | None) -> bool:
+    """None is "no limit": going from a limit to none, or to a higher one, opens places."""
+    return before is not None and (after is None or after > before)
 
 
 def delete_post(post: Post, space: Space, *, by: User) -> None:

@@ -1,8 +1,8 @@
 """api: access tokens (personal, a municipality's website, Open311 keys), fault reports that came in
 through Open311, and accounts linked to OpenID Connect providers
 
-Revision ID: 0009_api
-Revises: 0008_moderation_core
+Revision ID: 0012_api
+Revises: 0011_maintenance_journeys
 Create Date: 2026-12-06 05:41:57
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_api'
-down_revision = '0008_moderation_core'
+revision = "0012_api"
+down_revision = "0011_maintenance_journeys"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,186 @@
+"""What engagement does when something happens: the promise's clock starts and stops (for its own
+questions and ideas, and for maintenance's fault reports, which it learns of only through signals), and
+the people concerned are told. Connected when the package is imported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from community import signals
+from community.accounts.models import User
+from community.db import utcnow
+from community.engagement.models import (
+    Consultation,
+    Idea,
+    IdeaResponse,
+    PromiseKind,
+    Question,
+    Site,
+    TrackedItem,
+)
+from community.engagement.services import common, promises
+from community.notifications.services import notify
+from community.text import plain_excerpt
+
+
+def _tell(users: list[User], kind: str, *, skip: User | None = None, **context: Any) -> int:
+    told: set[int] = set()
+    for user in users:
+        if user.id in told or (skip is not None and user.id == skip.id) or not user.active:
+            continue
+        notify(user, kind, **context)
+        told.add(user.id)
+    return len(told)
+
+
+# --- questions -------------------------------------------------------------------------------------------
+
+
+@signals.question_published.connect
+def _track_question(question: Question, **_kw: Any) -> None:
+    promises.track(
+        PromiseKind.QUESTION,
+        question.id,
+        municipality_id=question.session.municipality_id,
+        title=plain_excerpt(question.body, 200),
+        started_at=question.published_at or utcnow(),
+    )
+
+
+@signals.question_withdrawn.connect
+def _untrack_question(question: Question, **_kw: Any) -> None:
+    promises.untrack(PromiseKind.QUESTION, question.id)
+
+
+@signals.question_answered.connect
+def _question_answered(question: Question, *, by: User, **_kw: Any) -> None:
+    promises.mark_answered(PromiseKind.QUESTION, question.id, at=question.answered_at)
+    if question.author is not None:
+        _tell(
+            [question.author],
+            "engagement.question_answered",
+            skip=by,
+            name=by.display_name,
+            title=question.session.title,
+            session_id=question.session_id,
+            question_id=question.id,
+        )
+
+
+# --- consultations ---------------------------------------------------------------------------------------
+
+
+@signals.site_proposed.connect
+def _site_proposed(site: Site, *, by: User, **_kw: Any) -> None:
+    consultation = site.consultation
+    _tell(
+        common.staff_of(consultation.municipality_id),
+        "engagement.site_proposed",
+        skip=by,
+        name=by.display_name,
+        title=consultation.title,
+        consultation_id=consultation.id,
+    )
+
+
+@signals.site_accepted.connect
+def _site_accepted(site: Site, *, by: User, **_kw: Any) -> None:
+    if site.proposed_by is not None:
+        _tell(
+            [site.proposed_by],
+            "engagement.site_accepted",
+            skip=by,
+            site=site.name,
+            title=site.consultation.title,
+            consultation_id=site.consultation_id,
+        )
+
+
+@signals.consultation_decided.connect
+def _decided(consultation: Consultation, *, by: User, **_kw: Any) -> None:
+    from community.engagement.services.consultations import participants
+
+    _tell(
+        participants(consultation),
+        "engagement.decided",
+        skip=by,
+        title=consultation.title,
+        consultation_id=consultation.id,
+    )
+
+
+# --- ideas ----------------------------------------------------------------------------------------------
+
+
+@signals.idea_threshold_reached.connect
+def _idea_threshold(idea: Idea, *, by: User, **_kw: Any) -> None:
+    item = promises.track(
+        PromiseKind.IDEA,
+        idea.id,
+        municipality_id=idea.municipality_id,
+        title=idea.title,
+        started_at=idea.threshold_reached_at or utcnow(),
+    )
+    if item is None:
+        return
+    from community.engagement.services.ideas import supporters
+
+    people = common.staff_of(idea.municipality_id) + ([idea.author] if idea.author else []) + supporters(idea)
+    _tell(
+        people,
+        "engagement.idea_threshold",
+        title=idea.title,
+        n=idea.support_count,
+        due=item.due_at.isoformat(),
+        idea_id=idea.id,
+    )
+
+
+@signals.idea_state_changed.connect
+def _idea_state(idea: Idea, *, response: IdeaResponse, by: User, **_kw: Any) -> None:
+    promises.mark_answered(PromiseKind.IDEA, idea.id, at=response.created_at)
+    from community.engagement.services.ideas import supporters
+
+    people = ([idea.author] if idea.author else []) + supporters(idea)
+    _tell(
+        people,
+        "engagement.idea_state",
+        skip=by,
+        title=idea.title,
+        state=response.to_state.value,
+        idea_id=idea.id,
+    )
+
+
+# --- fault reports from maintenance ---------------------------------------------------------------------
+
+
+@signals.fault_reported.connect
+def _fault_reported(report: Any, **_kw: Any) -> None:
+    label = f"{getattr(report, 'category_label', '')}: {getattr(report, 'where', '')}".strip(": ")
+    promises.track(
+        PromiseKind.FAULT,
+        report.id,
+        municipality_id=report.municipality_id,
+        title=label,
+        started_at=report.created_at or utcnow(),
+    )
+
+
+@signals.fault_updated.connect
+def _fault_updated(report: Any, **_kw: Any) -> None:
+    promises.mark_answered(PromiseKind.FAULT, report.id, at=utcnow())
+
+
+# --- the promise broken ---------------------------------------------------------------------------------
+
+
+@signals.promise_overdue.connect
+def _overdue(item: TrackedItem, **_kw: Any) -> None:
+    _tell(
+        common.staff_of(item.municipality_id),
+        "engagement.overdue",
+        title=item.title,
+        what=item.kind.value,
+        due=item.due_at.isoformat(),
+    )
