@@ -222,12 +222,6 @@ def test_hidden_reports_are_not_listed(client, pitches):
 
 # --- POST ------------------------------------------------------------------------------------------
 
-#: POST files the report through the fault service's path for reporters without an account (maint's
-#: ``report_anonymously``, with the reporter's contact); until that branch is on main these wait.
-needs_anonymous_reports = pytest.mark.skipif(
-    not hasattr(faults, "report_anonymously"), reason="needs maintenance's anonymous fault reports on main"
-)
-
 
 def _spec_post(**changes: str) -> dict[str, str]:
     """The spec's example POST, moved to Denmark: a real service code, a place in the municipality."""
@@ -239,7 +233,6 @@ def _spec_post(**changes: str) -> dict[str, str]:
     return form
 
 
-@needs_anonymous_reports
 def test_the_specs_example_post_makes_the_same_fault_report_as_the_form(client, pitches, outbox):
     key = _key(pitches.municipality, pitches.mette)
     response = client.post("/open311/v2/requests.xml", data=_spec_post(api_key=key))
@@ -255,6 +248,9 @@ def test_the_specs_example_post_makes_the_same_fault_report_as_the_form(client, 
         and report.description == "A large sinkhole is destroying the street"
     )
     assert report.routed_space_id is None  # a place, not a facility: the municipality handles it
+    assert report.reporter_email == "smit222@sfgov.edu" and report.reporter_name == "john smith"
+    # As from the form: the reporter gets the private follow link, the municipality's staff are told.
+    assert sorted(m["To"] for m in outbox()) == ["mette@example.org", "smit222@sfgov.edu"]
     # The maintenance overview and the public list show it, and requests.xml has it.
     assert f"/maintenance/faults/{report_id}" in client.get("/maintenance/faults/").text
     listed = _xml(client.get("/open311/v2/requests.xml"))
@@ -266,7 +262,6 @@ def test_the_specs_example_post_makes_the_same_fault_report_as_the_form(client, 
     assert db.session.scalar(sa.select(Open311Request)).report_id == report_id
 
 
-@needs_anonymous_reports
 def test_a_post_at_a_facility_is_routed_to_its_contractor(client, pitches):
     key = _key(pitches.municipality, pitches.mette)
     facility = pitches.pitch1
@@ -284,7 +279,6 @@ def test_a_post_at_a_facility_is_routed_to_its_contractor(client, pitches):
     assert report.facility_id == facility.id and report.routed_space_id == pitches.network.id
 
 
-@needs_anonymous_reports
 def test_a_post_names_similar_open_reports_nearby(client, pitches):
     existing = _report(pitches)
     key = _key(pitches.municipality, pitches.mette)
@@ -295,7 +289,6 @@ def test_a_post_names_similar_open_reports_nearby(client, pitches):
     assert response.status_code == 201 and str(existing.id) in response.json[0]["service_notice"]
 
 
-@needs_anonymous_reports
 @pytest.mark.parametrize(
     "changes,status,says",
     [
@@ -318,7 +311,6 @@ def test_a_bad_post_is_refused_with_the_reason_and_nothing_is_made(client, pitch
     assert db.session.scalars(sa.select(FaultReport)).all() == []
 
 
-@needs_anonymous_reports
 def test_a_website_read_token_is_not_an_open311_key(client, pitches):
     site = _key(pitches.municipality, pitches.mette, kind=TokenKind.SITE)
     response = client.post("/open311/v2/requests.json", data=_spec_post(api_key=site))

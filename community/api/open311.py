@@ -520,12 +520,15 @@ def requests_create(fmt: str):
         similar = fault_service.nearby(
             place.id, codes[0], lat=point[0], lon=point[1], facility_id=facility.id if facility else None
         )
-        report, _follow_token = fault_service.report_anonymously(place, data, contact=contact)
+        report, follow_token = fault_service.report_anonymously(place, data, contact=contact)
     except DomainError as exc:
         raise Open311Error(400, exc.message) from exc
     record = Open311Request(token=secrets.token_urlsafe(18), report_id=report.id, api_token_id=key.id)
     db.session.add(record)
     db.session.flush()
+    # As from the web form: a reporter who gave an e-mail address gets the private follow link, and the
+    # e-mail leaves with the commit.
+    fault_service.send_follow_link(report, follow_token, locale=place.default_locale)
     db.session.commit()
     notice = "Thank you. The report is sent to whoever looks after the place."
     if similar:
