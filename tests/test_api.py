@@ -454,3 +454,37 @@ def test_done_when_a_script_reads_events_and_comments_with_tokens(client, villag
     )
     assert made.status_code == 201
     assert "Vi tager bål med." in client.get(f"/s/stilling/posts/{event.id}").text
+
+
+# --- citizen dialogue ------------------------------------------------------------------------------
+
+
+def test_ideas_are_listed_as_on_the_pages_members_only_ones_for_members(
+    client, municipality, make_space, make_user, member
+):
+    from community.engagement.services import ideas
+
+    closed = make_space(name="Lukket forening", visibility=Visibility.MEMBERS, kind="association")
+    insider, outsider = make_user(), make_user()
+    member(closed, insider)
+    public = ideas.submit(
+        municipality, ideas.IdeaInput(title="Shelter ved søen", body="Til spejderne."), by=insider
+    )
+    private = ideas.submit(
+        municipality,
+        ideas.IdeaInput(title="Nøgle til klubhuset", body="Til medlemmerne.", space=closed),
+        by=insider,
+    )
+    db.session.commit()
+    anyone = client.get("/api/v1/engagement/ideas").json["items"]
+    assert [i["id"] for i in anyone] == [public.id] and anyone[0]["html"].endswith(
+        f"/engagement/ideas/{public.id}"
+    )
+    assert (
+        client.get(f"/api/v1/engagement/ideas/{private.id}", headers=bearer(_token(outsider))).status_code
+        == 404
+    )
+    mine = client.get("/api/v1/engagement/ideas", headers=bearer(_token(insider))).json["items"]
+    assert {i["id"] for i in mine} == {public.id, private.id}
+    for path in ("consultations", "meetings", "qa"):
+        assert client.get(f"/api/v1/engagement/{path}").json == {"items": []}

@@ -87,4 +87,4 @@ def page_response(page: Any) -> dict[str, Any]:
     return {"items": page.items, "next": next_link(page.next_cursor)}
 
 
-from community.api.v1 import maintenance, places, spaces  # noqa: E402,F401
+from community.api.v1 import engagement, maintenance, places, spaces  # noqa: E402,F401
