@@ -32,9 +32,10 @@ def oidc_server(tmp_path_factory) -> Iterator[tuple[str, str]]:
     from flask_migrate import upgrade
     from werkzeug.serving import WSGIRequestHandler, make_server
 
-    from community import create_app
-    from community.demo import seed_demo
+    from community import create_app, geo
+    from community.accounts.services import create_user
     from community.extensions import db
+    from community.spaces.services import create_municipality
 
     class QuietHandler(WSGIRequestHandler):
         def log_request(self, *args: Any, **kwargs: Any) -> None:
@@ -64,7 +65,13 @@ def oidc_server(tmp_path_factory) -> Iterator[tuple[str, str]]:
         )
         with app.app_context():
             upgrade()
-            seed_demo()
+            # A municipality and its staff member with the demo's address (not the whole demo: its
+            # moderation lists would stay cached in this process for the next server's seeding).
+            place = create_municipality(name="Skanderborg Kommune", place=geo.resolve("Skanderborg"))
+            mette = create_user(
+                email="kommune@example.org", password=DEMO_PASSWORD, display_name="Mette Sørensen"
+            )
+            mette.staff_municipality_id = place.id
             db.session.commit()
         later.app = app
         thread = threading.Thread(target=server.serve_forever, name="oidc-live-server", daemon=True)
