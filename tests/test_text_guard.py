@@ -184,7 +184,8 @@ def _cpr_anywhere() -> list[str]:
     """Every stored text that holds a CPR number, as table.column: value."""
     found = []
     for table in _db.metadata.sorted_tables:
-        columns = [c for c in table.columns if isinstance(c.type, sa.String | sa.Text)]
+        # Machine-made columns (hashes, tokens) may hold any ten digits by chance.
+        columns = [c for c in table.columns if textguard.is_user_text(c)]
         if not columns:
             continue
         for row in _db.session.execute(sa.select(*columns)):

@@ -20,7 +20,6 @@ from community.formatting import format_number
 from community.i18n import _
 from community.moderation.permissions import is_blocked_between
 from community.notifications.services import notify
-from community.text import refuse_cpr
 
 MAX_MESSAGE = 5_000
 
@@ -133,7 +132,6 @@ def send(conversation: Conversation, *, sender: User, body: str) -> Message:
         raise DomainError(_("Write a message first."), field="body")
     if len(body) > MAX_MESSAGE:
         raise DomainError(_("Write at most %(n)s characters.", n=format_number(MAX_MESSAGE)), field="body")
-    refuse_cpr(body, field="body")
     now = utcnow()
     # one nudge per unread stretch, not one per message
     nudge = [

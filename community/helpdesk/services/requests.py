@@ -31,7 +31,6 @@ from community.helpdesk.models import (
 from community.helpdesk.services.matches import organisers, parties, thread
 from community.i18n import _, format_datetime
 from community.notifications.services import notify
-from community.text import refuse_cpr
 
 #: A Danish number: eight digits, the first not 0 or 1, after an optional +45 or 0045.
 PHONE = re.compile(r"^(?:\+45|0045)?([2-9]\d{7})$")
@@ -78,7 +77,6 @@ class RequestInput:
 
 def file_request(municipality_id: int, *, by: User, data: RequestInput) -> HelpRequest:
     now = utcnow()
-    refuse_cpr(data.description, field="description")
     if not data.windows:
         raise DomainError(_("Give at least one time that suits, so a volunteer can plan."), field="windows")
     if len(data.windows) > MAX_WINDOWS:
@@ -105,7 +103,6 @@ def file_request(municipality_id: int, *, by: User, data: RequestInput) -> HelpR
         phone = danish_phone(data.phone)
         if not name:
             raise DomainError(_("Write the name of the person who needs help."), field="person_name")
-        refuse_cpr(name, field="person_name")
         if phone is None:
             raise DomainError(
                 _(
@@ -399,7 +396,6 @@ def complete(
         raise DomainError(_("Give the time spent in hours, between 0.25 and 24."), field="hours")
     if rating is not None and not 1 <= rating <= 5:
         raise DomainError(_("Choose from 1 to 5."), field="rating")
-    refuse_cpr(feedback, field="feedback")
     match = request.match
     now = utcnow()
     request.status = RequestStatus.DONE

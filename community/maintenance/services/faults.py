@@ -37,7 +37,7 @@ from community.moderation.permissions import public_clause
 from community.notifications.mail import external_url, send_template
 from community.spaces.models import Municipality
 from community.spaces.tenancy import covers
-from community.text import refuse_cpr, render_markdown
+from community.text import render_markdown
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 NEARBY_KM = 0.3
@@ -166,7 +166,6 @@ def _file(
         raise DomainError(
             _("Describe what is wrong, for example: the net in the north goal is torn."), field="description"
         )
-    refuse_cpr(data.description, field="description")
     facility = data.facility or nearest_facility(municipality.id, lat, lon)
     photo = thumbnail = None
     if data.photo is not None and data.photo.filename:
@@ -333,7 +332,6 @@ def update(
         )
     if status is not None and status == report.status and not note.strip():
         raise Conflict(_("The report already has this status."), field="status")
-    refuse_cpr(note, field="note")
     entry = FaultUpdate(report_id=report.id, author_id=by.id, status=status, note=note.strip())
     db.session.add(entry)
     if status is not None:

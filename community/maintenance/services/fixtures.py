@@ -23,7 +23,6 @@ from community.maintenance import permissions
 from community.maintenance.models import Fixture, FixtureKind
 from community.maintenance.services import recurrence
 from community.spaces.models import Space
-from community.text import refuse_cpr
 
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_EVENTS = 2000
@@ -64,7 +63,6 @@ def check(data: FixtureInput) -> str | None:
     """The fixture's shape and its cleaned rule; ``DomainError`` on the field at fault."""
     if not data.title.strip():
         raise DomainError(_("Give the fixture a title, for example: U13 against Hørning."), field="title")
-    refuse_cpr(data.title, field="title")
     if data.ends_at <= data.starts_at:
         raise DomainError(_("It must end after it starts. Check the end time."), field="ends_at")
     if data.ends_at - data.starts_at > MAX_FIXTURE:

@@ -30,7 +30,6 @@ from community.maintenance.services.service_level import GRACE, require_in_seaso
 from community.media import save_image
 from community.spaces.models import Space
 from community.spaces.services import space_admins
-from community.text import refuse_cpr
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 MAX_VISITS_PER_PLAN = 400
@@ -132,7 +131,6 @@ def mark_done(
         raise Conflict(_("This visit is already marked done."))
     if visit.status == VisitStatus.CANCELLED:
         raise Conflict(_("This visit is cancelled: %(reason)s", reason=visit.reason))
-    refuse_cpr(note, field="note")
     if photo is not None and photo.filename:
         visit.photo = save_image(photo, max_bytes=PHOTO_MAX_BYTES, field="photo")
     visit.status = VisitStatus.DONE
@@ -165,7 +163,6 @@ def mark_skipped(visit: Visit, *, by: User, reason: str) -> Visit:
         raise Conflict(_("This visit is cancelled: %(reason)s", reason=visit.reason))
     if not reason.strip():
         raise DomainError(_("Say why the visit was skipped, for example: too wet to mow."), field="reason")
-    refuse_cpr(reason, field="reason")
     visit.status = VisitStatus.SKIPPED
     visit.reason = reason.strip()[:500]
     visit.done_at = utcnow()

@@ -36,7 +36,6 @@ from community.maintenance.services.fixtures import occurrence_of
 from community.maintenance.services.plans import add_visit
 from community.spaces.models import Space
 from community.spaces.services import space_admins
-from community.text import refuse_cpr
 
 #: A planned visit this long before the wanted time can answer a request.
 NEAR = timedelta(days=3)
@@ -115,7 +114,6 @@ def create_request(club: Space, data: RequestInput, *, by: User) -> ChangeReques
         raise DomainError(_("Say when it must be done by, or choose a booking."), field="wanted_before")
     if wanted_before <= utcnow():
         raise DomainError(_("Choose a time in the future."), field="wanted_before")
-    refuse_cpr(data.message, field="message")
     request = ChangeRequest(
         space_id=club.id,
         facility_id=data.facility.id,
@@ -279,7 +277,6 @@ def propose(request: ChangeRequest, *, at: datetime, note: str = "", by: User) -
     _answer(request, by=by)
     if at <= utcnow():
         raise DomainError(_("Propose a time in the future."), field="at")
-    refuse_cpr(note, field="note")
     visit = _answering_visit(request, at)
     length = (visit.ends_at - visit.planned_at) if visit is not None else timedelta(hours=1)
     request.visit_id = visit.id if visit is not None else None
@@ -306,7 +303,6 @@ def decline(request: ChangeRequest, *, reason: str, by: User) -> ChangeRequest:
     _answer(request, by=by)
     if not reason.strip():
         raise DomainError(_("Say why, so the club can plan around it."), field="reason")
-    refuse_cpr(reason, field="reason")
     request.status = RequestStatus.DECLINED
     request.reason = reason.strip()[:500]
     request.answered_at = utcnow()
@@ -352,7 +348,6 @@ def add_message(request: ChangeRequest, *, body: str, by: User) -> RequestMessag
         raise NotAllowed(_("Only the club and the contractor write here."))
     if not body.strip():
         raise DomainError(_("Write a message."), field="body")
-    refuse_cpr(body, field="body")
     message = RequestMessage(request_id=request.id, author_id=by.id, body=body.strip())
     db.session.add(message)
     request.updated_at = utcnow()

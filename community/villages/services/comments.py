@@ -15,7 +15,7 @@ from community.formatting import format_number
 from community.i18n import _
 from community.notifications.services import notify
 from community.spaces.models import Space
-from community.text import refuse_cpr, render_markdown
+from community.text import render_markdown
 from community.villages import permissions
 from community.villages.models import Comment, CommentThanks, Post, PostKind, PostThanks
 
@@ -28,7 +28,6 @@ def _check_body(body: str) -> str:
         raise DomainError(_("Write something first."), field="body")
     if len(body) > MAX_COMMENT:
         raise DomainError(_("Write at most %(n)s characters.", n=format_number(MAX_COMMENT)), field="body")
-    refuse_cpr(body, field="body")
     return body
 
 

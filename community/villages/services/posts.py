@@ -22,7 +22,7 @@ from community.media import save_image_sizes
 from community.moderation.permissions import public_clause
 from community.pagination import Page, keyset, page_of
 from community.spaces.models import Space
-from community.text import plain_excerpt, refuse_cpr, render_markdown
+from community.text import plain_excerpt, render_markdown
 from community.villages import permissions
 from community.villages.models import (
     HELP_KINDS,
@@ -95,8 +95,6 @@ def _check(space: Space, data: PostInput, *, by: User, post: Post | None = None)
         raise DomainError(_("Give the post a title."), field="title")
     if len(data.body) > MAX_BODY:
         raise DomainError(_("Write at most %(n)s characters.", n=format_number(MAX_BODY)), field="body")
-    refuse_cpr(data.title, field="title")
-    refuse_cpr(data.body, field="body")
     if data.kind in HELP_KINDS and data.help_category is None:
         raise DomainError(_("Choose what kind of help it is."), field="help_category")
     if data.kind == PostKind.EVENT:
