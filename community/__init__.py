@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     setup.configure_tenancy(app)
     setup.configure_url_input(app)
     setup.configure_blueprints(app)
+    setup.configure_api(app)
     setup.configure_errors(app)
     setup.configure_cli(app)
     setup.configure_proxy(app)  # last: the outermost layer sees the request first

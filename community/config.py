@@ -38,6 +38,10 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "NEW_ACCOUNT_DAYS": ("NEW_ACCOUNT_DAYS", int),
     "NEW_ACCOUNT_LIMIT": ("NEW_ACCOUNT_LIMIT", str),
     "MODERATION_CACHE_SECONDS": ("MODERATION_CACHE_SECONDS", float),
+    "API_RATE_LIMIT": ("API_RATE_LIMIT", str),
+    "API_RATE_LIMIT_ANONYMOUS": ("API_RATE_LIMIT_ANONYMOUS", str),
+    "OPEN311_RATE_LIMIT": ("OPEN311_RATE_LIMIT", str),
+    "PASSWORD_LOGIN": ("PASSWORD_LOGIN", bool),
     "CITIZEN_REACH_KM": ("CITIZEN_REACH_KM", float),
     "FAULT_REPORT_LIMIT": ("FAULT_REPORT_LIMIT", str),
 }
@@ -95,6 +99,15 @@ DEFAULTS: dict[str, Any] = {
     "NEW_ACCOUNT_LIMIT": "5 per hour;20 per day",
     #: How often a process checks whether the watched words or protected names changed.
     "MODERATION_CACHE_SECONDS": 5.0,
+    #: The API's own limits (Flask-Limiter notation): per token, and per address without one.
+    "API_RATE_LIMIT": "600 per minute;20000 per day",
+    "API_RATE_LIMIT_ANONYMOUS": "120 per minute;5000 per day",
+    #: Open311: per API key (POST), and per address for the public lists.
+    "OPEN311_RATE_LIMIT": "120 per minute;5000 per day",
+    #: Log in with e-mail and password (off: only through the OpenID Connect providers).
+    "PASSWORD_LOGIN": True,
+    #: OpenID Connect providers, by name (``COMMUNITY_OIDC_*``, see ``community.accounts.oidc``).
+    "OIDC_PROVIDERS": {},
 }
 
 
@@ -121,6 +134,28 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         if value not in (None, ""):
             found[key] = _parse(value, kind)
     return found
+
+
+#: What each OpenID Connect provider is configured with: ``COMMUNITY_OIDC_<NAME>_<SETTING>``.
+OIDC_SETTINGS = ("ISSUER", "CLIENT_ID", "CLIENT_SECRET", "SCOPES", "LABEL", "STAFF_CLAIM", "MUNICIPALITY")
+
+
+def providers_from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """``COMMUNITY_OIDC_PROVIDERS=mitid,staff`` names the providers; each has
+    ``COMMUNITY_OIDC_MITID_ISSUER``, ``…_CLIENT_ID``, ``…_CLIENT_SECRET``, ``…_SCOPES`` (default
+    ``openid email profile``), ``…_LABEL`` (the button: "MitID"), and for a staff provider
+    ``…_STAFF_CLAIM`` (``claim=value`` that makes someone staff) and ``…_MUNICIPALITY`` (whose staff)."""
+    environ = os.environ if environ is None else environ
+    names = [
+        n.strip().lower() for n in (environ.get("COMMUNITY_OIDC_PROVIDERS") or "").split(",") if n.strip()
+    ]
+    if not names:
+        return {}
+    providers: dict[str, dict[str, str | None]] = {}
+    for name in names:
+        prefix = f"COMMUNITY_OIDC_{name.upper()}_"
+        providers[name] = {key.lower(): environ.get(prefix + key) or None for key in OIDC_SETTINGS}
+    return {"OIDC_PROVIDERS": providers}
 
 
 def _instance_secret(instance: Path) -> str:
@@ -151,7 +186,7 @@ def _base_url(value: str | None, *, production: bool) -> str:
 
 
 def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
-    explicit = {**from_environment(), **(overrides or {})}
+    explicit = {**from_environment(), **providers_from_environment(), **(overrides or {})}
     app.config.update(DEFAULTS)
     app.config.update(explicit)
     instance = Path(app.instance_path)

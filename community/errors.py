@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -37,6 +39,22 @@ class Conflict(DomainError):
     """The action clashes with the current state (already a member, already used, ...)."""
 
 
+#: Machine interfaces under their own path prefix answer errors in their own format (the API's problem
+#: details, Open311's error list) instead of an HTML page: ``prefix -> render(status, detail, extra)``.
+_EDGES: dict[str, Callable[[int, str | None, dict[str, Any] | None], Response]] = {}
+
+
+def register_edge(prefix: str, render: Callable[[int, str | None, dict[str, Any] | None], Response]) -> None:
+    _EDGES[prefix] = render
+
+
+def _edge() -> Callable[[int, str | None, dict[str, Any] | None], Response] | None:
+    for prefix, render in _EDGES.items():
+        if request.path.startswith(prefix):
+            return render
+    return None
+
+
 def _wants_json() -> bool:
     return request.path == "/healthz" or request.accept_mimetypes.best == "application/json"
 
@@ -66,6 +84,14 @@ def configure_errors(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if exc.code is None or exc.code < 400:
             return exc
+        if (edge := _edge()) is not None:
+            data = getattr(exc, "data", None) or {}
+            detail = exc.description if exc.description != type(exc).description else None
+            response = edge(exc.code, detail, data.get("messages") if isinstance(data, dict) else None)
+            for name, value in exc.get_headers():
+                if name.lower() not in ("content-type", "content-length"):
+                    response.headers[name] = value
+            return response
         if _wants_json():
             return jsonify(error=exc.name), exc.code
         code = exc.code if exc.code in {400, 403, 404, 405, 409, 413, 429, 503} else 400
@@ -78,6 +104,8 @@ def configure_errors(app: Flask) -> None:
     def database_unavailable(exc: OperationalError):
         log.error("database unavailable: %s", exc.orig)
         db.session.rollback()
+        if (edge := _edge()) is not None:
+            return edge(503, None, None)
         return _render(503, bare=True)
 
     @app.errorhandler(IntegrityError)
@@ -88,6 +116,8 @@ def configure_errors(app: Flask) -> None:
             return unexpected(exc)
         log.warning("concurrent change on %s %s: %s", request.method, request.path, exc.orig)
         db.session.rollback()
+        if (edge := _edge()) is not None:
+            return edge(409, None, None)
         if _wants_json():
             return jsonify(error="Conflict"), 409
         return _render(409)
@@ -98,4 +128,6 @@ def configure_errors(app: Flask) -> None:
             return http_error(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
+        if (edge := _edge()) is not None:
+            return edge(500, None, None)
         return _render(500, bare=True)

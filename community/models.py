@@ -1,6 +1,7 @@
 """Every model, imported once so SQLAlchemy's metadata and Alembic see the whole schema."""
 
-from community.accounts.models import User
+from community.accounts.models import User, UserIdentity
+from community.api.models import ApiToken, Open311Request
 from community.conversations.models import Conversation, ConversationMember, Message
 from community.engagement.models import (
     CitizenMeeting,
@@ -77,6 +78,7 @@ from community.villages.models import (
 __all__ = [
     "Action",
     "Agreement",
+    "ApiToken",
     "AuditEntry",
     "Block",
     "Booking",
@@ -120,6 +122,7 @@ __all__ = [
     "Message",
     "Municipality",
     "Notification",
+    "Open311Request",
     "PollOption",
     "PollVote",
     "Post",
@@ -141,6 +144,7 @@ __all__ = [
     "Tag",
     "TrackedItem",
     "User",
+    "UserIdentity",
     "Visit",
     "VolunteerProfile",
     "WatchedWord",

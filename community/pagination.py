@@ -50,3 +50,13 @@ def page_of(rows: list[T], limit: int, sort_attr: str) -> Page[T]:
         last = rows[limit - 1]
         return Page(rows[:limit], encode(getattr(last, sort_attr), last.id))  # type: ignore[attr-defined]
     return Page(rows, None)
+
+
+def keyset_ascending(query: sa.Select, sort: Any, ident: Any, cursor: str | None, limit: int) -> sa.Select:
+    """``keyset`` oldest first: ``WHERE (sort, id) > (:c, :i) ORDER BY sort, id`` (comments in order)."""
+    position = decode(cursor)
+    if position is not None:
+        query = query.where(
+            sa.tuple_(sort, ident) > sa.tuple_(sa.literal(position[0]), sa.literal(position[1]))
+        )
+    return query.order_by(sort.asc(), ident.asc()).limit(limit + 1)

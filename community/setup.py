@@ -185,6 +185,16 @@ def configure_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def configure_api(app: Flask) -> None:
+    """``/api/v1`` with its OpenAPI document, ``/open311/v2``, tokens on the profile and in the console;
+    and OpenID Connect login."""
+    from community import api
+    from community.accounts import oidc
+
+    api.init_app(app)
+    oidc.init_app(app)
+
+
 def configure_errors(app: Flask) -> None:
     from community.errors import configure_errors as install
 

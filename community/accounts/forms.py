@@ -129,3 +129,7 @@ class TextSizeForm(Form):
 class LanguageForm(Form):
     locale = SelectField(_l("Language"), choices=choices(LANGUAGES))
     next = HiddenField()
+
+
+class OidcLinkForm(Form):
+    password = password_field(_l("Password of your account"), new=False)

@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.db import TimestampMixin
+from community.db import TimestampMixin, utcnow
 from community.extensions import db
 
 #: The text sizes a person can choose, and how much larger than the browser's own each is.
@@ -86,3 +86,19 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def has_home(self) -> bool:
         return self.home_latitude is not None and self.home_longitude is not None
+
+
+class UserIdentity(db.Model):
+    """An account at an OpenID Connect provider linked to a Fælled account: the provider's name (as
+    configured) and its stable subject identifier. Nothing else from the provider is kept here; a
+    national identifier (CPR) never is."""
+
+    __tablename__ = "user_identity"
+    __table_args__ = (sa.UniqueConstraint("provider", "subject", name="uq_user_identity_provider_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(sa.String(40), info={"user_text": False})
+    subject: Mapped[str] = mapped_column(sa.String(255), info={"user_text": False})
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]

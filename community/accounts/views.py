@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -63,6 +63,8 @@ def _registered(response) -> bool:
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("spaces.index"))
+    if not current_app.config.get("PASSWORD_LOGIN", True):
+        return redirect(url_for("accounts.login"))  # accounts come from the identity provider
     form = RegisterForm(next=request.args.get("next"))
     if form.validate_on_submit():
         home = _home_place(form, required=True)
@@ -132,6 +134,8 @@ def resend_confirmation():
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("spaces.index"))
+    if request.method == "POST" and not current_app.config.get("PASSWORD_LOGIN", True):
+        abort(403)  # the municipality logs people in through its identity provider only
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)

@@ -172,6 +172,8 @@ class ActionKind(enum.StrEnum):
     PROTECTED_REMOVED = "protected_removed"
     ACCOUNT_DELETED = "account_deleted"
     DATA_EXPORTED = "data_exported"
+    TOKEN_CREATED = "token_created"
+    TOKEN_REVOKED = "token_revoked"
 
 
 ACTION_LABELS = {
@@ -199,6 +201,8 @@ ACTION_LABELS = {
     ActionKind.PROTECTED_REMOVED: _l("protected person removed"),
     ActionKind.ACCOUNT_DELETED: _l("account deleted"),
     ActionKind.DATA_EXPORTED: _l("data exported"),
+    ActionKind.TOKEN_CREATED: _l("access token created"),
+    ActionKind.TOKEN_REVOKED: _l("access token revoked"),
 }
 
 

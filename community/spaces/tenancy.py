@@ -149,6 +149,17 @@ def _nearest_municipality(lat: float, lon: float) -> Municipality | None:
     return min(candidates, key=lambda m: distance_km(lat, lon, m.latitude, m.longitude))
 
 
+def covers(municipality: Municipality, lat: float, lon: float) -> bool:
+    """Whether a point lies in ``municipality``: within its reach (``COMMUNITY_CITIZEN_REACH_KM`` from its
+    centre, the same reach a citizen's home is measured by) and no nearer to another municipality's
+    centre here (we keep centres, not borders)."""
+    radius = float(current_app.config["CITIZEN_REACH_KM"])
+    if distance_km(lat, lon, municipality.latitude, municipality.longitude) > radius:
+        return False
+    nearest = _nearest_municipality(lat, lon)
+    return nearest is None or nearest.id == municipality.id
+
+
 def current_municipality() -> Municipality | None:
     """The municipality this request belongs to, decided in this order:
 

@@ -56,6 +56,7 @@ MUST_VISIT = {
     None: [
         "/",
         "/login",
+        "/api/docs",
         "/register",
         "/reset",
         "/s/stilling/",
@@ -85,6 +86,8 @@ MUST_VISIT = {
         "/admin/moderation/words",
         "/admin/moderation/protected",
         "/admin/moderation/people?find-email=borger%40example.org",
+        "/admin/api-keys",
+        "/profile/tokens",
         "/engagement/qa/new",
         "/engagement/meetings/new",
         "/engagement/consultations/new",

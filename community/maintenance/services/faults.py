@@ -36,6 +36,7 @@ from community.media import save_image_sizes
 from community.moderation.permissions import public_clause
 from community.notifications.mail import external_url, send_template
 from community.spaces.models import Municipality
+from community.spaces.tenancy import covers
 from community.text import render_markdown
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -153,6 +154,14 @@ def _file(
     """The one path of every report, with or without an account: the place, the facility it is at,
     the photo, the routing to whoever fixes it, and telling them."""
     lat, lon, label = _point(data)
+    if not covers(municipality, lat, lon):
+        raise DomainError(
+            _(
+                "The place is outside %(municipality)s. Report it to the municipality it is in.",
+                municipality=municipality.name,
+            ),
+            field="latitude",
+        )
     if not data.description.strip():
         raise DomainError(
             _("Describe what is wrong, for example: the net in the north goal is torn."), field="description"

@@ -179,3 +179,29 @@ def ics(post: Post, *, url: str, host: str) -> str:
         lines.append(f"LOCATION:{_ics_text(post.place_label)}")
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def upcoming(
+    space_ids: list[int] | sa.Select,
+    *,
+    visible: sa.ColumnElement[bool],
+    cursor: str | None = None,
+    limit: int = 20,
+    now=None,
+):
+    """Events that have not ended, soonest first, a keyset page (``visible`` is moderation's
+    ``visible_clause`` for the viewer)."""
+    from community.pagination import keyset_ascending, page_of
+
+    now = now or utcnow()
+    query = sa.select(Post).where(
+        Post.space_id.in_(space_ids),
+        Post.kind == PostKind.EVENT,
+        Post.starts_at.is_not(None),
+        sa.func.coalesce(Post.ends_at, Post.starts_at) >= now,
+        visible,
+    )
+    query = keyset_ascending(query, Post.starts_at, Post.id, cursor, limit).options(
+        selectinload(Post.author), selectinload(Post.tags), selectinload(Post.space)
+    )
+    return page_of(list(db.session.scalars(query)), limit, "starts_at")
