@@ -1,8 +1,8 @@
 """api: access tokens (personal, a municipality's website, Open311 keys), fault reports that came in
 through Open311, and accounts linked to OpenID Connect providers
 
-Revision ID: 0012_api
-Revises: 0011_maintenance_journeys
+Revision ID: 0013_api
+Revises: 0012_engagement_moderation
 Create Date: 2026-12-06 05:41:57
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0012_api"
-down_revision = "0011_maintenance_journeys"
+revision = "0013_api"
+down_revision = "0012_engagement_moderation"
 branch_labels = None
 depends_on = None
 
