@@ -38,8 +38,9 @@ MODERATION_MODELS = (Action, AuditEntry, Case, Report)
 
 # --- where a text is written ----------------------------------------------------------------------
 
-_space_municipality: dict[int, tuple[float, int]] = {}
-_default: dict[str, Any] = {"at": -1e9, "id": None}
+#: By (database, space id) and by database: see ``words.database_key``.
+_space_municipality: dict[tuple[str, int], tuple[float, int]] = {}
+_default: dict[str, tuple[float, int | None]] = {}
 
 
 @contextmanager
@@ -65,12 +66,13 @@ def _ttl() -> float:
 
 def municipality_of_space(space_id: int) -> int | None:
     now = time.monotonic()
-    known = _space_municipality.get(space_id)
+    key = (words.database_key(), space_id)
+    known = _space_municipality.get(key)
     if known is not None and now - known[0] < max(_ttl(), 60.0 if _ttl() else 0.0):
         return known[1]
     found = db.session.scalar(sa.select(Space.municipality_id).where(Space.id == space_id))
     if found is not None:
-        _space_municipality[space_id] = (now, found)
+        _space_municipality[key] = (now, found)
     return found
 
 
@@ -83,10 +85,12 @@ def _default_municipality() -> int | None:
         found = current_municipality()
         return found.id if found is not None else None
     now = time.monotonic()
-    if now - _default["at"] >= _ttl() or _default["id"] is None:
-        _default["id"] = db.session.scalar(sa.select(Municipality.id).order_by(Municipality.id).limit(1))
-        _default["at"] = now
-    return _default["id"]
+    key = words.database_key()
+    at, found = _default.get(key, (-1e9, None))
+    if now - at >= _ttl() or found is None:
+        found = db.session.scalar(sa.select(Municipality.id).order_by(Municipality.id).limit(1))
+        _default[key] = (now, found)
+    return found
 
 
 def scope_of(obj: Any | None) -> tuple[int | None, int | None]:

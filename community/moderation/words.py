@@ -124,7 +124,14 @@ class _Entry:
     lists: dict[int | None, Compiled]
 
 
-_cache: dict[int, _Entry] = {}
+#: By (database, municipality): one process may serve more than one app (tests do), and ids are only
+#: unique within a database.
+_cache: dict[tuple[str, int], _Entry] = {}
+
+
+def database_key() -> str:
+    """Which database the cached rows came from."""
+    return db.engine.url.render_as_string(hide_password=True) if has_app_context() else ""
 
 
 def _ttl() -> float:
@@ -144,7 +151,8 @@ def _version(municipality_id: int) -> str:
 
 def lists_for(municipality_id: int) -> dict[int | None, Compiled]:
     now = time.monotonic()
-    entry = _cache.get(municipality_id)
+    key = (database_key(), municipality_id)
+    entry = _cache.get(key)
     if entry is not None and now - entry.checked < _ttl():
         return entry.lists
     version = _version(municipality_id)
@@ -160,7 +168,7 @@ def lists_for(municipality_id: int) -> dict[int | None, Compiled]:
         )
     )
     lists = _compile(words, people)
-    _cache[municipality_id] = _Entry(version, now, lists)
+    _cache[key] = _Entry(version, now, lists)
     return lists
 
 
@@ -173,7 +181,7 @@ def changed(municipality_id: int) -> None:
     if not updated.rowcount:
         db.session.add(ListVersion(municipality_id=municipality_id, version=version))
     db.session.flush()
-    _cache.pop(municipality_id, None)
+    _cache.pop((database_key(), municipality_id), None)
 
 
 def forget() -> None:
