@@ -34,6 +34,7 @@ from community.forms import (
     Optional,
     Required,
     choices,
+    coerce_id,
     length,
     strip,
 )
@@ -57,7 +58,7 @@ class QASessionForm(Form):
         _l("What it is about (optional)"), validators=[Optional(), length(max=DESCRIPTION_MAX)]
     )
     space_id = SelectField(_l("Where"), choices=[], validate_choice=False)
-    hosts = MultiCheckboxField(_l("Hosts who answer"), coerce=int, choices=[], validate_choice=False)
+    hosts = MultiCheckboxField(_l("Hosts who answer"), coerce=coerce_id, choices=[], validate_choice=False)
     helpers = StringField(
         _l("Helpers who moderate (optional)"),
         validators=[Optional(), length(max=1000)],
@@ -94,7 +95,7 @@ class ReasonForm(Form):
 
 
 class MergeForm(Form):
-    into = SelectField(_l("Same as question"), coerce=int, choices=[], validate_choice=False)
+    into = SelectField(_l("Same as question"), coerce=coerce_id, choices=[], validate_choice=False)
 
 
 class AnswerForm(Form):

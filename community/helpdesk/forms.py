@@ -193,7 +193,7 @@ class PhoneForm(Form):
 
 
 class AssignForm(Form):
-    volunteer_id = SelectField(_l("Volunteer"), coerce=int, choices=[], validate_choice=False)
+    volunteer_id = SelectField(_l("Volunteer"), coerce=coerce_id, choices=[], validate_choice=False)
     assign_reason = TextAreaField(
         _l("Why (kept on record and told to the volunteers)"),
         validators=[Optional(), length(max=500)],
@@ -214,7 +214,7 @@ class HandBackForm(Form):
 
 
 class AttendanceForm(Form):
-    came = MultiCheckboxField(_l("Came"), coerce=int, choices=[], validate_choice=False)
+    came = MultiCheckboxField(_l("Came"), coerce=coerce_id, choices=[], validate_choice=False)
 
 
 class FeedbackForm(Form):

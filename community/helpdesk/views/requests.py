@@ -180,7 +180,8 @@ def assign(request_id: int):
     require(permissions.can_assign(current_user, found))
     form = _assign_form(found)
     if form.validate_on_submit():
-        profile = db.session.get(VolunteerProfile, form.volunteer_id.data)
+        chosen = form.volunteer_id.data
+        profile = db.session.get(VolunteerProfile, chosen) if chosen else None
         try:
             if profile is None or profile.municipality_id != found.municipality_id:
                 raise DomainError(_("Choose a volunteer from the list."), field="volunteer_id")
