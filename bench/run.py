@@ -40,6 +40,8 @@ TARGET_NEAREST_MS = 20.0
 TARGET_MATCHING_MS = 50.0
 TARGET_CONFLICT_MS = 1000.0
 TARGET_WATCHED_WORDS_MS = 2.0
+TARGET_FAN_OUT_RATIO = 1.3  # a comment's cost with 5,000 followers against none
+TARGET_DIGEST_MS = 600_000.0  # the daily digest of 20,000 people within ten minutes
 #: The JSON feed of the large space, measured beside the HTML one: it must serve at least as many.
 API_FEED = "API feed, large space (JSON)"
 LIVE_CONNECTIONS = 100  # 500 viewers polling every 5 s
@@ -327,6 +329,31 @@ def in_process_figures() -> list[tuple[str, str, dict[str, float], float]]:
                 TARGET_WATCHED_WORDS_MS,
             )
         )
+        from bench.following import FOLLOWERS, comment_fan_out_cost, digest_figures
+
+        fan_out = comment_fan_out_cost()
+        if fan_out is not None:
+            figures.append(
+                (
+                    f"A comment on a post with {FOLLOWERS:,} followers (target: ≤ {TARGET_FAN_OUT_RATIO} × "
+                    f"one with none, p95 {fan_out['none_p95']:.1f} ms)",
+                    f"{FOLLOWERS:,} followers; none: p50 {fan_out['none_p50']:.1f} ms",
+                    fan_out,
+                    fan_out["none_p95"] * TARGET_FAN_OUT_RATIO,
+                )
+            )
+        digest = digest_figures()
+        if digest is not None:
+            figures.append(
+                (
+                    "The daily digest job",
+                    f"{digest['sent']:,} e-mails, peak {digest['peak_mb']:.0f} MB traced "
+                    f"(for {digest['small_sent']:,}: {digest['small_seconds']:.0f} s, "
+                    f"peak {digest['small_peak_mb']:.0f} MB)",
+                    {"p50": digest["seconds"] * 1000, "p95": digest["seconds"] * 1000},
+                    TARGET_DIGEST_MS,
+                )
+            )
     return figures
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import enum
+import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, SessionTransaction, declared_attr, mapped_column
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -169,3 +173,78 @@ def include_in_migrations(obj: Any, name: str | None, type_: str, reflected: boo
         type_ in ("column", "index")
         and name in {"search_vector", "ix_post_search_vector", "ix_idea_search_vector"}
     )
+
+
+# --- work that leaves only with a committed transaction ---------------------------------------------
+#
+# A callback registered during a transaction waits in the session's ``info`` until that transaction
+# commits, and then runs (e-mail is handed to the ``deliver_email`` job, a fan-out to followers is
+# enqueued); a rollback (of the transaction, or of the savepoint it was registered in) drops it. So a
+# request that fails halfway sends nothing, and no job ever works on rows that do not exist.
+
+#: ``session.info`` key: ``[(savepoint the callback was registered in, or None, callback), ...]``
+PENDING = "community.after_commit"
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Runs ``callback()`` once the current transaction has committed; never if it rolls back. The
+    callback runs in a fresh application context (its own database session): the committed one can
+    emit no more SQL."""
+    from community.extensions import db
+
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # nothing written yet: the callback runs with the next commit
+    session.info.setdefault(PENDING, []).append((session.get_nested_transaction(), callback))
+
+
+def _enclosing_savepoint(transaction: SessionTransaction) -> SessionTransaction | None:
+    parent = transaction.parent
+    while parent is not None and not parent.nested:
+        parent = parent.parent
+    return parent
+
+
+def _within(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ended:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _run_committed(session: Session) -> None:
+    pending = session.info.get(PENDING)
+    if not pending:
+        return
+    savepoint = session.get_nested_transaction()
+    if savepoint is not None:  # a savepoint released: its callbacks now share the enclosing fate
+        outer = _enclosing_savepoint(savepoint)
+        session.info[PENDING] = [(outer if owner is savepoint else owner, job) for owner, job in pending]
+        return
+    del session.info[PENDING]
+    from flask import current_app, has_app_context
+
+    app = current_app._get_current_object() if has_app_context() else None  # type: ignore[attr-defined]
+    for _owner, callback in pending:
+        try:
+            if app is None:
+                callback()
+            else:
+                with app.app_context():  # a session of its own: this one can emit no more SQL
+                    callback()
+        except Exception:  # the data is committed: a queue that is down must not turn that into a 500
+            log.exception("could not run %r after a commit", callback)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _drop_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    """Whatever is still pending when its transaction ends was not committed: rolled back or closed."""
+    pending = session.info.get(PENDING)
+    if not pending:
+        return
+    if transaction.parent is None:
+        del session.info[PENDING]
+    elif transaction.nested:
+        session.info[PENDING] = [(owner, job) for owner, job in pending if not _within(owner, transaction)]

@@ -109,3 +109,23 @@ response, with ``from_state`` and ``to_state``) and ``by`` (the staff member).""
 promise_overdue = _signals.signal("promise-overdue")
 """Sent by ``engagement.services.promises.escalate_overdue`` with each ``item`` (a ``TrackedItem``) that
 has passed its promised deadline unanswered, once per item."""
+
+post_created = _signals.signal("post-created")
+"""Sent by ``villages.services.posts.create_post`` after the flush, with the ``post``, its ``space``
+and ``by``: the author follows it, and the space's followers hear of it."""
+
+comment_created = _signals.signal("comment-created")
+"""Sent by ``villages.services.comments.add_comment`` after the flush, with the ``comment``, its
+``post``, ``space``, the comment it answers (``parent``, or None) and ``by``: the writer follows the
+post, and its followers hear of it (unless the comment waits for a moderator)."""
+
+rsvp_changed = _signals.signal("rsvp-changed")
+"""Sent by ``villages.services.events.rsvp`` with the ``post`` (an event), its ``space``, the
+``status`` and ``by``: answering an event follows it."""
+
+idea_supported = _signals.signal("idea-supported")
+"""Sent by ``engagement.services.ideas.support`` with the ``idea`` and ``by``: supporting follows it."""
+
+idea_commented = _signals.signal("idea-commented")
+"""Sent by ``engagement.services.ideas.comment`` with the ``idea``, the ``comment`` and ``by``: the
+writer follows the idea, and its followers hear of the comment."""

@@ -57,6 +57,8 @@ from community.maintenance.services import requests as mt_requests
 from community.moderation import forms as moderation_forms
 from community.moderation import services as mod_services
 from community.moderation.models import Reason, WordAction
+from community.notifications import following as notification_following
+from community.notifications import forms as notification_forms
 from community.notifications.services import notify
 from community.spaces import forms as space_forms
 from community.spaces import services as space_services
@@ -1194,6 +1196,49 @@ FORMS.update(
         ),
         "api_pages.console_token_revoke": FormSpec(
             FlaskForm, staff_, lambda w: {"token_id": _token_of(w, "open311")}
+        ),
+    }
+)
+
+
+def _member_follow(w: World) -> Any:
+    """Member follows their own question (writing it followed it)."""
+    return notification_following.follow_of(w.member, "post", w.question.id)
+
+
+def _unsubscribe(w: World) -> dict[str, Any]:
+    return {"token": notification_following.unsubscribe_token(w.member, _member_follow(w))}
+
+
+LEVELS = ["everything", "replies", "muted", "loud"]
+FORMS.update(
+    {
+        "notifications.follow": FormSpec(
+            notification_forms.FollowForm,
+            member_,
+            lambda w: {"name": "post", "target_id": w.question.id},
+            plausible={"level": LEVELS, "stop": ["1"]},
+        ),
+        "notifications.following_page": FormSpec(
+            notification_forms.SettingsForm,
+            member_,
+            plausible={
+                "frequency": ["instant", "daily", "weekly", "app", "hourly"],
+                "digest_hour": ["0", "23", "24", "-1"],
+                "auto_follow": ["y", ""],
+            },
+        ),
+        "notifications.change_follow": FormSpec(
+            notification_forms.FollowRowForm,
+            member_,
+            lambda w: {"follow_id": _member_follow(w).id},
+            prefix=lambda w: f"f{_member_follow(w).id}",
+            plausible={"level": LEVELS, "frequency": ["", "daily", "weekly", "never"]},
+        ),
+        # The one-click POST of a mail client carries no form at all; the page's undo carries one field.
+        "notifications.unsubscribe_post": FormSpec(notification_forms.UndoForm, anonymous, _unsubscribe),
+        "notifications.unsubscribe_undo": FormSpec(
+            notification_forms.UndoForm, anonymous, _unsubscribe, plausible={"previous": LEVELS}
         ),
     }
 )

@@ -148,6 +148,7 @@ def test_a_hidden_ideas_news_reaches_only_those_who_may_see_it(client, login, pe
     ideas.support(idea, by=eng.senior)
     moderation.hide(idea, by=eng.staff, reason="Navngiver en medarbejder.")
     ideas.respond(idea, to_state=IdeaState.CONSIDERING, text="Vi ser på den.", by=eng.staff)
+    db.session.commit()  # followers are told once it is committed
     told = set(
         db.session.scalars(
             sa.select(Notification.user_id).where(Notification.kind == "engagement.idea_state")

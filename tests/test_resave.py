@@ -132,6 +132,7 @@ def post_in_village(name: str) -> Callable[[World], dict[str, Any]]:
 
 EDITS: dict[str, Edit] = {
     "profile": Edit("accounts.profile", lambda w: w.member),
+    "following: defaults": Edit("notifications.following_page", lambda w: w.member),
     "space settings": Edit("spaces.settings", lambda w: w.admin, lambda w: {"space_slug": w.club.slug}),
     "console: space": Edit("admin.space_edit", lambda w: w.staff, lambda w: {"space_id": w.village.id}),
     "member's role": Edit(

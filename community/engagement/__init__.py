@@ -5,7 +5,7 @@ from flask import Blueprint
 
 bp = Blueprint("engagement", __name__, template_folder="templates", url_prefix="/engagement")
 
-from community.engagement import components, demo, kinds, moderation, receivers, scale, tasks  # noqa: E402,F401
+from community.engagement import components, demo, following, kinds, moderation, receivers, scale, tasks  # noqa: E402,F401
 from community.engagement.views import (  # noqa: E402,F401
     common,
     consultations,

@@ -65,6 +65,13 @@ register(
     ),
 )
 register(
+    "engagement.idea_comment",
+    Kind(
+        lambda c: _("%(name)s commented on the idea “%(title)s”.", name=c["name"], title=c["title"]),
+        _idea,
+    ),
+)
+register(
     "engagement.idea_threshold",
     Kind(
         lambda c: _(

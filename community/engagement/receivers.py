@@ -149,19 +149,13 @@ def _idea_threshold(idea: Idea, *, by: User, **_kw: Any) -> None:
 
 @signals.idea_state_changed.connect
 def _idea_state(idea: Idea, *, response: IdeaResponse, by: User, **_kw: Any) -> None:
+    """The municipality's answer reaches whoever follows the idea (its author and supporters follow it
+    by themselves), at the pace each chose."""
     promises.mark_answered(PromiseKind.IDEA, idea.id, at=response.created_at)
-    from community.engagement.services.ideas import supporters
+    from community.notifications.following import announce
 
-    people = ([idea.author] if idea.author else []) + supporters(idea)
-    _tell(
-        people,
-        "engagement.idea_state",
-        skip=by,
-        about=idea,
-        title=idea.title,
-        state=response.to_state.value,
-        idea_id=idea.id,
-    )
+    context = {"title": idea.title, "state": response.to_state.value, "idea_id": idea.id}
+    announce("engagement.idea_state", "idea", idea.id, by=by, context=context)
 
 
 # --- fault reports from maintenance ---------------------------------------------------------------------

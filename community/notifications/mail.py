@@ -4,6 +4,7 @@ otherwise written as ``.eml`` files into ``instance/outbox`` so the default runs
 
 from __future__ import annotations
 
+import functools
 import logging
 import smtplib
 import uuid
@@ -13,15 +14,18 @@ from email.utils import make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Session, SessionTransaction
 
-from community.extensions import db
+from community.db import after_commit
 from community.formatting import absolute_dates
 from community.i18n import force_locale
 
 log = logging.getLogger(__name__)
+
+#: How messages go on the wire: CRLF, and header lines up to RFC 5322's hard limit, so that a long link
+#: in ``List-Unsubscribe`` stays a plain ``<https://…>`` a mail client can use (folded at 78 characters,
+#: Python would encode it as an unreadable =?utf-8?q?…?= word).
+WIRE = SMTP.clone(max_line_length=998)
 
 
 def external_url(endpoint: str, **values: object) -> str:
@@ -40,12 +44,30 @@ def external_url(endpoint: str, **values: object) -> str:
     return f"{url}#{quote(str(anchor))}" if anchor else url
 
 
-def compose(to: str, template: str, *, locale: str | None, **context: object) -> EmailMessage:
-    """Renders ``email/<template>.txt``; its first line is the subject, the rest the body."""
+def compose(
+    to: str,
+    template: str,
+    *,
+    locale: str | None,
+    headers: dict[str, str] | None = None,
+    html: bool = False,
+    **context: object,
+) -> EmailMessage:
+    """Renders ``email/<template>.txt``; its first line is the subject, the rest the body. With
+    ``html``, ``email/<template>.html`` is the HTML alternative of the same text."""
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]), absolute_dates():
         # Straight from the environment: an e-mail needs none of the page's context (user, theme, bell).
         text = current_app.jinja_env.get_template(f"email/{template}.txt").render(
             external_url=external_url, **context
+        )
+        markup = (
+            current_app.jinja_env.get_template(f"email/{template}.html").render(
+                external_url=external_url,
+                lang=locale or current_app.config["BABEL_DEFAULT_LOCALE"],
+                **context,
+            )
+            if html
+            else None
         )
     subject, _, body = text.strip().partition("\n")
     message = EmailMessage()
@@ -54,80 +76,40 @@ def compose(to: str, template: str, *, locale: str | None, **context: object) ->
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Message-ID"] = make_msgid(domain="faelled.local")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body.strip() + "\n")
+    if markup is not None:
+        message.add_alternative(markup, subtype="html")
     return message
 
 
-def send_template(to: str, template: str, *, locale: str | None, **context: object) -> None:
+def send_template(
+    to: str,
+    template: str,
+    *,
+    locale: str | None,
+    headers: dict[str, str] | None = None,
+    html: bool = False,
+    **context: object,
+) -> None:
     """Composes now (the recipient's language, fresh data); the delivery is queued when the database
     transaction commits (see ``send_after_commit``)."""
-    message = compose(to, template, locale=locale, **context)
-    send_after_commit(message.as_bytes(policy=SMTP))
-
-
-# --- e-mail leaves only with a committed transaction ------------------------------------------------
-#
-# A message composed during a transaction waits in the session's ``info`` until that transaction
-# commits, and is then handed to the ``deliver_email`` job; a rollback (of the transaction, or of the
-# savepoint it was composed in) drops it. So a request that fails after composing sends nothing, and
-# the worker never mails about rows that do not exist.
-
-#: ``session.info`` key: ``[(savepoint the message was composed in, or None, raw message), ...]``
-PENDING = "community.mail_pending"
+    message = compose(to, template, locale=locale, headers=headers, html=html, **context)
+    send_after_commit(message.as_bytes(policy=WIRE))
 
 
 def send_after_commit(raw: bytes) -> None:
-    session = db.session()
-    if not session.in_transaction():
-        session.begin()  # nothing written yet: the message leaves with the next commit
-    session.info.setdefault(PENDING, []).append((session.get_nested_transaction(), raw))
+    """A composed message leaves when the database transaction commits (``community.db.after_commit``):
+    a request that fails after composing sends nothing, and the worker never mails about rows that do
+    not exist."""
+    after_commit(functools.partial(_queue, raw))
 
 
-def _enclosing_savepoint(transaction: SessionTransaction) -> SessionTransaction | None:
-    parent = transaction.parent
-    while parent is not None and not parent.nested:
-        parent = parent.parent
-    return parent
-
-
-def _within(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is ended:
-            return True
-        transaction = transaction.parent
-    return False
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _queue_committed(session: Session) -> None:
-    pending = session.info.get(PENDING)
-    if not pending:
-        return
-    savepoint = session.get_nested_transaction()
-    if savepoint is not None:  # a savepoint released: its messages now share the enclosing fate
-        outer = _enclosing_savepoint(savepoint)
-        session.info[PENDING] = [(outer if owner is savepoint else owner, raw) for owner, raw in pending]
-        return
-    del session.info[PENDING]
+def _queue(raw: bytes) -> None:
     from community.notifications.tasks import deliver_email
 
-    for _owner, raw in pending:
-        try:
-            deliver_email(raw)
-        except Exception:  # the data is committed: a queue that is down must not turn that into a 500
-            log.exception("could not queue an e-mail for delivery")
-
-
-@sa.event.listens_for(Session, "after_transaction_end")
-def _drop_uncommitted(session: Session, transaction: SessionTransaction) -> None:
-    """Whatever is still pending when its transaction ends was not committed: rolled back or closed."""
-    pending = session.info.get(PENDING)
-    if not pending:
-        return
-    if transaction.parent is None:
-        del session.info[PENDING]
-    elif transaction.nested:
-        session.info[PENDING] = [(owner, raw) for owner, raw in pending if not _within(owner, transaction)]
+    deliver_email(raw)
 
 
 def deliver(raw: bytes) -> None:
@@ -154,5 +136,5 @@ def deliver(raw: bytes) -> None:
             client.login(unquote(parts.username), unquote(parts.password or ""))
         from email import message_from_bytes
 
-        message = message_from_bytes(raw, policy=SMTP)
+        message = message_from_bytes(raw, policy=WIRE)
         client.send_message(message)

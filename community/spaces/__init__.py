@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("spaces", __name__, template_folder="templates")
 admin_bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
 
-from community.spaces import admin, cli, views  # noqa: E402,F401
+from community.spaces import admin, cli, following, views  # noqa: E402,F401

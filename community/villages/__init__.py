@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("villages", __name__, template_folder="templates")
 
-from community.villages import components, demo, kinds, moderation, scale  # noqa: E402,F401
+from community.villages import components, demo, following, kinds, moderation, scale  # noqa: E402,F401
 from community.villages.views import discover, help, posts  # noqa: E402,F401
 
 

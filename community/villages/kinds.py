@@ -22,6 +22,19 @@ register(
     Kind(lambda c: _("%(name)s commented on “%(title)s”.", name=c["name"], title=c["title"]), _post),
 )
 register(
+    "villages.new_post",
+    Kind(
+        lambda c: _(
+            "%(name)s wrote “%(title)s” in %(space)s.", name=c["name"], title=c["title"], space=c["space"]
+        ),
+        _post,
+    ),
+)
+register(
+    "villages.mentioned",
+    Kind(lambda c: _("%(name)s mentioned you in “%(title)s”.", name=c["name"], title=c["title"]), _post),
+)
+register(
     "villages.answered",
     Kind(
         lambda c: _("%(name)s answered your question “%(title)s”.", name=c["name"], title=c["title"]), _post

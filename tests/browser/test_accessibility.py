@@ -99,6 +99,8 @@ MUST_VISIT = {
     "senior@example.org": ["/helpdesk/ask", "/helpdesk/requests", "/helpdesk/requests/1"],
     "borger@example.org": [
         "/s/stilling/posts/new",
+        "/notifications/",
+        "/notifications/following",
         "/messages/",
         "/profile/data",
         "/profile/delete",

@@ -96,6 +96,7 @@ def submit(municipality: Municipality, data: IdeaInput, *, by: User) -> Idea:
     db.session.add(idea)
     db.session.flush()
     search.index_idea(idea)
+    signals.idea_submitted.send(idea, by=by)
     return idea
 
 
@@ -144,6 +145,7 @@ def support(idea: Idea, *, by: User) -> bool:
         .execution_options(synchronize_session=False)
     ).scalar_one()
     db.session.expire(idea, ["support_count"])
+    signals.idea_supported.send(idea, by=by)
     return _check_threshold(idea, count, by=by)
 
 
@@ -213,6 +215,7 @@ def comment(idea: Idea, *, body: str, by: User) -> IdeaComment:
         .execution_options(synchronize_session=False)
     )
     db.session.expire(idea, ["comment_count"])
+    signals.idea_commented.send(idea, comment=entry, by=by)
     return entry
 
 

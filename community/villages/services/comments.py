@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from community import signals
 from community.accounts.models import User
 from community.db import bump, insert_new, lock, utcnow
 from community.errors import DomainError, NotAllowed
@@ -14,10 +15,12 @@ from community.extensions import db
 from community.formatting import format_number
 from community.i18n import _
 from community.notifications.services import notify
+from community.spaces.mentions import link_mentions, mentioned
 from community.spaces.models import Space
 from community.text import render_markdown
 from community.villages import permissions
-from community.villages.models import Comment, CommentThanks, Post, PostKind, PostThanks
+from community.villages.following import person_path
+from community.villages.models import Comment, CommentThanks, Post, PostThanks
 
 MAX_COMMENT = 10_000
 
@@ -52,27 +55,15 @@ def add_comment(post: Post, space: Space, *, by: User, body: str, parent_id: int
         author_id=by.id,
         parent_id=parent.id if parent else None,
         body=body,
-        body_html=render_markdown(body),
         created_at=now,
     )
+    mentions = mentioned(body, space.id)
+    comment.body_html = link_mentions(render_markdown(body), mentions, person_path)
     db.session.add(comment)
     bump(post, "comment_count", 1)
     post.last_activity_at = now
     db.session.flush()
-    told = set()
-    # A comment held for a moderator tells nobody until it is approved.
-    targets = (parent.author if parent else None, post.author) if comment.is_visible_to_all else ()
-    for target in targets:
-        if target is not None and target.id != by.id and target.id not in told:
-            kind = (
-                "villages.answered"
-                if post.kind == PostKind.QUESTION and target.id == post.author_id
-                else "villages.comment"
-            )
-            notify(
-                target, kind, name=by.display_name, title=post.title, post_id=post.id, space_slug=space.slug
-            )
-            told.add(target.id)
+    signals.comment_created.send(comment, post=post, space=space, parent=parent, mentioned=mentions, by=by)
     return comment
 
 
@@ -80,7 +71,9 @@ def edit_comment(comment: Comment, space: Space, *, by: User, body: str) -> Comm
     if not permissions.can_edit_comment(by, comment, space):
         raise NotAllowed(_("Only the author and the space's moderators can change this comment."))
     comment.body = _check_body(body)
-    comment.body_html = render_markdown(comment.body)
+    comment.body_html = link_mentions(
+        render_markdown(comment.body), mentioned(comment.body, space.id), person_path
+    )
     if db.session.is_modified(comment):  # saved unchanged, it is not "edited"
         comment.edited_at = utcnow()
     db.session.flush()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from community import signals
 from community.accounts.models import User
 from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
@@ -91,6 +92,7 @@ def rsvp(post: Post, space: Space, *, by: User, status: Rsvp, waitlist: bool = F
     db.session.flush()
     if had_place and status != Rsvp.GOING:
         promote_waiting(post, space)
+    signals.rsvp_changed.send(post, space=space, status=status, by=by)
     return current
 
 

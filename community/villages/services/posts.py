@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
+from community import signals
 from community.accounts.models import User
 from community.db import insert_new, lock, utcnow
 from community.errors import DomainError, NotAllowed
@@ -21,9 +22,11 @@ from community.i18n import _
 from community.media import save_image_sizes
 from community.moderation.permissions import public_clause
 from community.pagination import Page, keyset, page_of
+from community.spaces.mentions import link_mentions, mentioned
 from community.spaces.models import Space
 from community.text import plain_excerpt, render_markdown
 from community.villages import permissions
+from community.villages.following import person_path
 from community.villages.models import (
     HELP_KINDS,
     HelpCategory,
@@ -144,7 +147,7 @@ def _tags(space: Space, names: list[str]) -> list[Tag]:
 def _apply(post: Post, space: Space, data: PostInput) -> None:
     post.title = data.title.strip()
     post.body = data.body
-    post.body_html = render_markdown(data.body)
+    post.body_html = link_mentions(render_markdown(data.body), mentioned(data.body, space.id), person_path)
     post.excerpt = plain_excerpt(data.body)
     post.tags = _tags(space, data.tags)
     if data.place is not None:
@@ -192,6 +195,7 @@ def create_post(space: Space, *, by: User, data: PostInput) -> Post:
     search.index_post(post)
     if post.kind == PostKind.HELP_REQUEST:
         help_service.alert_neighbours(post, space)
+    signals.post_created.send(post, space=space, mentioned=mentioned(data.body, space.id), by=by)
     return post
 
 
