@@ -368,3 +368,30 @@ def test_a_mention_links_and_tells_a_member_not_an_outsider_nor_one_who_blocked(
     assert [n.kind for n in _notes(village.hanne)] == ["villages.comment"], "Hanne follows her own post"
     page = client.get(f"/s/stilling/posts/{post.id}", headers=EN).get_data(as_text=True)
     assert f'href="/villages/people/{borger.id}">@birte borger</a>' in page
+
+
+def test_a_tag_follower_hears_of_new_posts_with_that_tag_only(client, login, village, borger):
+    first = posts.create_post(
+        village.space,
+        by=village.jens,
+        data=PostInput(kind=PostKind.DISCUSSION, title="Loppemarked", body="Lørdag", tags=["loppemarked"]),
+    )
+    db.session.commit()
+    login(borger)
+    feed = client.get("/s/stilling/posts/?tag=loppemarked", headers=EN).get_data(as_text=True)
+    assert "Follow #loppemarked" in feed
+    tag_id = first.tags[0].id
+    assert client.post(f"/notifications/follow/tag/{tag_id}").status_code == 302
+    assert "You follow this." in client.get("/s/stilling/posts/?tag=loppemarked", headers=EN).get_data(
+        as_text=True
+    )
+    for title, tags in (("Igen loppemarked", ["loppemarked"]), ("Sankthans", ["bål"])):
+        posts.create_post(
+            village.space,
+            by=village.anne,
+            data=PostInput(kind=PostKind.DISCUSSION, title=title, body="…", tags=tags),
+        )
+        db.session.commit()
+    assert [n.context["title"] for n in _notes(borger)] == ["Igen loppemarked"]
+    page = client.get("/notifications/following", headers=EN).get_data(as_text=True)
+    assert "#loppemarked · Stilling" in page

@@ -30,8 +30,9 @@ from community.notifications.models import Follow, Frequency, Level, Notificatio
 @dataclass(frozen=True)
 class Target:
     """A kind of thing people follow. ``load`` finds it by id (None when gone); ``can_see`` is the
-    feature's own permission predicate; ``space_id`` names the space it lives in, whose followers hear
-    about it too; ``url`` is (endpoint, values)."""
+    feature's own permission predicate; ``space_id`` names the space it lives in (digests group by
+    it); ``parents`` what else its news reaches the followers of, who follow everything there (by
+    default its space; a post's tags too); ``url`` is (endpoint, values)."""
 
     label: Any
     load: Callable[[int], Any | None]
@@ -39,6 +40,13 @@ class Target:
     title: Callable[[Any], str]
     url: Callable[[Any], tuple[str, dict[str, Any]]]
     space_id: Callable[[Any], int | None] = lambda obj: None
+    parents: Callable[[Any], list[tuple[str, int]]] | None = None
+
+    def parents_of(self, obj: Any) -> list[tuple[str, int]]:
+        if self.parents is not None:
+            return self.parents(obj)
+        space_id = self.space_id(obj)
+        return [("space", space_id)] if space_id else []
 
 
 TARGETS: dict[str, Target] = {}
@@ -78,9 +86,10 @@ def visible_target(user: User, name: str, target_id: int) -> Any:
 # --- a person's choices ------------------------------------------------------------------------------
 
 
-def settings_of(user: User) -> NotificationSettings:
-    """The person's defaults; a fresh (unsaved) row with the platform defaults if they chose none."""
-    found = db.session.get(NotificationSettings, user.id)
+def settings_of(user: User, *, look: bool = True) -> NotificationSettings:
+    """The person's defaults; a fresh (unsaved) row with the platform defaults if they chose none
+    (``look=False``: the caller knows there is no row)."""
+    found = db.session.get(NotificationSettings, user.id) if look else None
     return found or NotificationSettings(
         user_id=user.id, frequency=Frequency.INSTANT, digest_hour=7, auto_follow=True
     )
@@ -222,18 +231,21 @@ def fan_out_now(
     direct = {int(k): v for k, v in direct.items()}
     actor = db.session.get(User, actor_id) if actor_id else None
     shunned = blocked_ids(actor) if actor else frozenset()
-    space_id = registered.space_id(obj)  # type: ignore[union-attr]
     on_item = sa.and_(Follow.target == target, Follow.target_id == target_id)
-    on_space = sa.and_(Follow.target == "space", Follow.target_id == space_id) if space_id else sa.false()
-    # One row per person: the item's own follow wins over the space's (a muted post stays quiet).
+    on_parents = [
+        sa.and_(Follow.target == name, Follow.target_id == ident)
+        for name, ident in registered.parents_of(obj)  # type: ignore[union-attr]
+    ]
+    # One row per person: the item's own follow wins (a muted post stays quiet even when its space is
+    # followed); else a parent followed for everything, else any.
     rows = db.session.execute(
-        sa.select(Follow)
-        .where(sa.or_(on_item, on_space))
-        .order_by(Follow.user_id, (Follow.target == "space"))
+        sa.select(Follow).where(sa.or_(on_item, *on_parents)).order_by(Follow.id)
     ).scalars()
     chosen: dict[int, Follow] = {}
     for row in rows:
-        chosen.setdefault(row.user_id, row)
+        held = chosen.get(row.user_id)
+        if held is None or row.target == target or (held.target != target and row.level == Level.EVERYTHING):
+            chosen[row.user_id] = row
     for user_id in direct:
         chosen.setdefault(user_id, None)  # type: ignore[arg-type]
     told = 0
@@ -242,18 +254,25 @@ def fan_out_now(
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         users = db.session.scalars(sa.select(User).where(User.id.in_(batch), User.deleted_at.is_(None))).all()
+        chosen_settings = {
+            s.user_id: s
+            for s in db.session.scalars(
+                sa.select(NotificationSettings).where(NotificationSettings.user_id.in_(batch))
+            )
+        }
         for user in users:
             row = chosen[user.id]
             personal = user.id in direct
             if row is not None and row.level == Level.MUTED:
                 continue
-            if row is not None and row.target == "space" and row.level != Level.EVERYTHING and not personal:
+            if row is not None and row.target != target and row.level != Level.EVERYTHING and not personal:
                 continue
             if row is not None and row.level == Level.REPLIES and not personal:
                 continue
             if not registered.can_see(user, obj):  # type: ignore[union-attr]
                 continue
-            notify(user, direct.get(user.id, kind), item=key, follow=row, **context)
+            settings = chosen_settings.get(user.id) or settings_of(user, look=False)
+            notify(user, direct.get(user.id, kind), item=key, follow=row, settings=settings, **context)
             told += 1
         db.session.commit()
     return told

@@ -12,8 +12,9 @@ from community.i18n import _l
 from community.moderation.permissions import can_see_content
 from community.notifications.following import Target, announce, auto_follow, register_target
 from community.notifications.mail import external_url
+from community.spaces.models import Space
 from community.spaces.permissions import can_view_space
-from community.villages.models import Post, PostKind
+from community.villages.models import Post, PostKind, Tag
 
 
 def _can_see(user, post: Post) -> bool:
@@ -29,6 +30,24 @@ register_target(
         title=lambda post: post.title,
         url=lambda post: ("villages.post_detail", {"space_slug": post.space.slug, "post_id": post.id}),
         space_id=lambda post: post.space_id,
+        parents=lambda post: [("space", post.space_id), *(("tag", tag.id) for tag in post.tags)],
+    ),
+)
+
+
+def _tag_space(tag: Tag):
+    return db.session.get(Space, tag.space_id)
+
+
+register_target(
+    "tag",
+    Target(
+        label=_l("Tag"),
+        load=lambda tag_id: db.session.get(Tag, tag_id),
+        can_see=lambda user, tag: can_view_space(user, _tag_space(tag)),
+        title=lambda tag: f"#{tag.name} · {_tag_space(tag).title}",
+        url=lambda tag: ("villages.feed", {"space_slug": _tag_space(tag).slug, "tag": tag.name}),
+        space_id=lambda tag: tag.space_id,
     ),
 )
 

@@ -128,6 +128,10 @@ def _check(space: Space, data: PostInput, *, by: User, post: Post | None = None)
         raise DomainError(_("A post can have at most %(n)s pictures.", n=MAX_IMAGES), field="images")
 
 
+def tag_named(space: Space, name: str) -> Tag | None:
+    return db.session.scalar(sa.select(Tag).where(Tag.space_id == space.id, Tag.name == name))
+
+
 def _tags(space: Space, names: list[str]) -> list[Tag]:
     if not names:
         return []

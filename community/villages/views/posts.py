@@ -55,6 +55,7 @@ def feed():
         badges=badges,
         kinds=KIND_LABELS,
         can_write=permissions.can_post(current_user, space()),
+        followed_tag=posts.tag_named(space(), filters["tag"]) if filters.get("tag") else None,
     )
 
 
