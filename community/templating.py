@@ -33,11 +33,14 @@ def theme_for(space: Any) -> dict[str, Any]:
 
 
 def _unread() -> int:
+    """The bell's count, once per request (a page that renders sections renders several templates)."""
     if not current_user.is_authenticated:
         return 0
-    from community.notifications.services import unread_count
+    if "_unread" not in g:
+        from community.notifications.services import unread_count
 
-    return unread_count(current_user)
+        g._unread = unread_count(current_user)
+    return g._unread
 
 
 def _text_size() -> str:

@@ -1,0 +1,91 @@
+"""A fixed number of SQL statements per page, the same with a few items as with many: no page loads its
+rows one by one. Counted on the database connection the request uses, logged in as a citizen member
+and anonymous, against a ceiling per page that a change may lower but not raise.
+
+Issue 15 asks for at most 10. Anonymous pages meet it except the space's front page (11: its feed,
+pinned posts and the three engagement sections each ask once); a member's pages take 10 to 17, the
+extra being the bell's two counts (notifications, messages), the follow box, the membership and the
+official badges of the authors shown. Bringing those under 10 means one query for the header's counts
+and the sections' data loaded together; not done yet."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from community.db import utcnow
+from community.extensions import db
+from community.villages.models import HelpCategory, PostKind
+from community.villages.services import comments, posts
+from community.villages.services.posts import PostInput
+
+CEILING = {
+    "anonymous": {"/": 3, "/s/stilling/": 11, "/s/stilling/posts/": 6, "/s/stilling/search?q=hjælp": 6,
+                  "/villages/help/": 7, "POST": 7},
+    "member": {"/": 13, "/s/stilling/": 17, "/s/stilling/posts/": 11, "/s/stilling/search?q=hjælp": 10,
+               "/villages/help/": 11, "POST": 14},
+}  # fmt: skip
+
+
+def _fill(village, n: int):
+    people = [village.jens, village.anne, village.hanne]
+    made = []
+    for i in range(n):
+        kind = (PostKind.DISCUSSION, PostKind.QUESTION, PostKind.EVENT, PostKind.HELP_REQUEST)[i % 4]
+        extra = {}
+        if kind == PostKind.EVENT:
+            extra = {"starts_at": utcnow() + timedelta(days=3 + i), "capacity": 5}
+        if kind == PostKind.HELP_REQUEST:
+            extra = {"help_category": HelpCategory.GARDEN}
+        post = posts.create_post(
+            village.space,
+            by=people[i % 3],
+            data=PostInput(
+                kind=kind,
+                title=f"Opslag {i} om hjælp",
+                body=f"Tekst {i} hjælp",
+                tags=[f"emne{i % 3}"],
+                **extra,
+            ),
+        )
+        made.append(post)
+    for i in range(n * 2):
+        comments.add_comment(made[0], village.space, by=people[i % 3], body=f"Kommentar {i}")
+    db.session.commit()
+    return made
+
+
+def _count(app, client, path: str) -> int:
+    client.get(path)  # warm what is cached once per process
+    seen: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    engine = db.session.get_bind()
+    engine = getattr(engine, "engine", engine)
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(path)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 200, (path, response.status_code)
+    return len([s for s in seen if not s.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))])
+
+
+PAGES = ["/", "/s/stilling/", "/s/stilling/posts/", "/s/stilling/search?q=hjælp", "/villages/help/", "POST"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member"])
+def test_pages_issue_a_fixed_small_number_of_queries(app, client, login, village, who):
+    made = _fill(village, 4)
+    if who == "member":
+        login(village.anne)
+    few = {p: _count(app, client, p if p != "POST" else f"/s/stilling/posts/{made[0].id}") for p in PAGES}
+    more = _fill(village, 24)
+    many = {p: _count(app, client, p if p != "POST" else f"/s/stilling/posts/{more[0].id}") for p in PAGES}
+    assert few == many, f"the number of queries grows with the items: {few} → {many}"
+    over = {p: (n, CEILING[who][p]) for p, n in many.items() if n > CEILING[who][p]}
+    assert not over, f"more queries than before (page: (now, ceiling)): {over}"
