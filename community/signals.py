@@ -65,8 +65,9 @@ fault_reported = _signals.signal("fault-reported")
 ``id``, ``municipality_id``, ``created_at``, ``category_label``, ``where``) and ``by`` (the reporter)."""
 
 fault_updated = _signals.signal("fault-updated")
-"""Sent by ``maintenance.services.faults.update`` with the ``report`` and ``by`` (whoever handles it)
-each time a status or a public note is published on it; the first one acknowledges the report."""
+"""Sent by ``maintenance.services.faults.update`` with the ``report`` (its ``category`` and ``status``
+too) and ``by`` (whoever handles it) each time a status or a public note is published on it; the first
+one acknowledges the report, and its followers hear of it."""
 
 # --- engagement: the municipality asks and answers ------------------------------------------------------
 

@@ -26,6 +26,7 @@ from community.engagement.services import ideas, promises
 from community.engagement.services.ideas import IdeaInput
 from community.engagement.workdays import add_working_days, working_days_between
 from community.extensions import db
+from community.maintenance.models import FaultCategory, FaultStatus
 from community.notifications.models import Notification
 from tests.engagement_support import CPR_TEXT, EN, eng_fixture  # noqa: F401
 
@@ -244,6 +245,8 @@ def test_fault_reports_are_tracked_through_signals(eng):
         municipality_id = eng.municipality.id
         created_at = utcnow()
         category_label = "Goal net"
+        category = FaultCategory.GOAL_NET
+        status = FaultStatus.ACKNOWLEDGED
         where = "Stilling Stadion"
 
     signals.fault_reported.send(Report(), by=eng.borger)

@@ -395,3 +395,18 @@ def test_a_tag_follower_hears_of_new_posts_with_that_tag_only(client, login, vil
     assert [n.context["title"] for n in _notes(borger)] == ["Igen loppemarked"]
     page = client.get("/notifications/following", headers=EN).get_data(as_text=True)
     assert "#loppemarked · Stilling" in page
+
+
+def test_a_deactivated_account_hears_nothing_and_gets_no_digest(client, login, village, borger, outbox):
+    login(borger)
+    client.post(f"/notifications/follow/space/{village.space.id}")
+    following.save_settings(borger, frequency=Frequency.DAILY, digest_hour=7, auto_follow=True)
+    _question(village.space, village.jens, title="Før")
+    assert [n.context["title"] for n in _notes(borger)] == ["Før"]
+    borger.active = False  # suspended by the municipality, say
+    db.session.commit()
+    _question(village.space, village.jens, title="Efter")
+    assert [n.context["title"] for n in _notes(borger)] == ["Før"]
+    seven = datetime(2026, 12, 1, 6, 0)  # 07:00 in Copenhagen
+    assert following.send_digests(seven) == 0
+    assert not _to(outbox, borger.email)

@@ -178,3 +178,38 @@ def test_the_overview_is_for_staff_with_the_same_numbers_in_chart_table_and_csv(
     rows = list(csv.reader(io.StringIO(client.get("/maintenance/overview/compliance.csv", headers=EN).text)))
     assert rows[0] == ["Contractor", "Month", "Visits due", "Done on time", "Share on time (%)"]
     assert rows[1][0] == "Grønne Områder" and rows[1][2:] == ["4", "2", "50"]
+
+
+def test_a_report_is_followed_like_anything_else_and_muting_it_silences(client, login, pitches):
+    p = pitches
+    report = faults.report_fault(
+        p.municipality,
+        faults.FaultInput(category=FaultCategory.POTHOLE, description="Hul i stien.", facility=p.pitch2),
+        by=p.jens,
+    )
+    db.session.commit()
+    login(p.jens)
+    following = client.get("/notifications/following", headers=EN).text
+    assert "Pothole · " in following, "reporting a fault follows it, listed with everything followed"
+    page = client.get(f"/maintenance/faults/{report.id}", headers=EN).text
+    assert "You follow this." in page and "Stop following" in page
+    client.post(f"/notifications/follow/fault/{report.id}", data={"level": "muted"})
+    db.session.refresh(report)
+    assert report.follower_count == 0, "a muted report has no follower in the count"
+    login(p.mette)
+    update = {"status": "acknowledged", "note": "Vi kommer."}
+    client.post(f"/maintenance/faults/{report.id}/update", data=update)
+    told = db.session.scalars(
+        sa.select(Notification.user_id).where(Notification.kind == "maintenance.fault_status")
+    ).all()
+    assert p.jens.id not in told
+    login(p.jens)
+    client.post(f"/notifications/follow/fault/{report.id}", data={"level": "everything"})
+    login(p.mette)
+    client.post(f"/maintenance/faults/{report.id}/update", data={"status": "fixed"})
+    told = db.session.scalars(
+        sa.select(Notification).where(
+            Notification.user_id == p.jens.id, Notification.kind == "maintenance.fault_status"
+        )
+    ).all()
+    assert [n.context["status"] for n in told] == ["fixed"]

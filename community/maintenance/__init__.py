@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("maintenance", __name__, template_folder="templates")
 
-from community.maintenance import components, demo, kinds, moderation  # noqa: E402,F401
+from community.maintenance import components, demo, following, kinds, moderation  # noqa: E402,F401
 from community.maintenance.views import (  # noqa: E402,F401
     club,
     contractor,

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from community.accounts.models import User
 from community.db import SpaceScopedMixin, TimestampMixin, utcnow
@@ -17,6 +17,7 @@ from community.db import enum_column as _enum
 from community.extensions import db
 from community.i18n import _l
 from community.moderation.models import ModeratableMixin
+from community.notifications.models import Follow, Level
 from community.spaces.models import Municipality, Space
 
 
@@ -468,7 +469,6 @@ class FaultReport(ModeratableMixin, TimestampMixin, db.Model):
     #: For "not ours": who is responsible instead (e.g. the road authority, the school).
     responsible_instead: Mapped[str] = mapped_column(sa.String(300), default="")
     routed_space_id: Mapped[int | None] = mapped_column(sa.ForeignKey("space.id", ondelete="SET NULL"))
-    follower_count: Mapped[int] = mapped_column(default=0)
     fixed_at: Mapped[datetime | None]
 
     facility: Mapped[Facility | None] = relationship()
@@ -492,6 +492,16 @@ class FaultReport(ModeratableMixin, TimestampMixin, db.Model):
         return self.facility.name if self.facility is not None else self.place_label
 
 
+#: Followers are the people following it (``community.notifications``), counted from what was written:
+#: two clicks at once are one follower, and a mute is no follower.
+FaultReport.follower_count = column_property(
+    sa.select(sa.func.count(Follow.id))
+    .where(Follow.target == "fault", Follow.target_id == FaultReport.id, Follow.level != Level.MUTED)
+    .correlate_except(Follow)
+    .scalar_subquery()
+)
+
+
 class FaultUpdate(db.Model):
     __tablename__ = "fault_update"
     __table_args__ = (sa.Index("ix_fault_update_report_created", "report_id", "created_at"),)
@@ -506,20 +516,6 @@ class FaultUpdate(db.Model):
     @property
     def status_label(self) -> str | None:
         return str(FAULT_STATUS_LABELS[self.status]) if self.status else None
-
-
-class FaultFollower(db.Model):
-    __tablename__ = "fault_follower"
-
-    report_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("fault_report.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    user: Mapped[User] = relationship()
 
 
 class ClashNotice(db.Model):

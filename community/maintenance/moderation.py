@@ -11,7 +11,7 @@ from flask import url_for
 from community import signals
 from community.extensions import db
 from community.i18n import _l
-from community.maintenance.models import FaultFollower, FaultReport
+from community.maintenance.models import FaultReport
 from community.moderation.registry import ContentType, register
 from community.text import plain_excerpt, render_markdown
 
@@ -65,5 +65,4 @@ def _forget(user: Any, **_kw: Any) -> None:
         .values(reporter_id=None)
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(sa.delete(FaultFollower).where(FaultFollower.user_id == user.id))
     db.session.flush()

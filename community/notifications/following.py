@@ -253,7 +253,9 @@ def fan_out_now(
     ids = [uid for uid in chosen if uid != actor_id and uid not in shunned]
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        users = db.session.scalars(sa.select(User).where(User.id.in_(batch), User.deleted_at.is_(None))).all()
+        users = db.session.scalars(
+            sa.select(User).where(User.id.in_(batch), User.deleted_at.is_(None), User.active.is_(True))
+        ).all()
         chosen_settings = {
             s.user_id: s
             for s in db.session.scalars(
@@ -319,7 +321,9 @@ def send_digests(now: datetime | None = None) -> int:
     _hour, kinds = _due(now)
     sent = 0
     for ids in digest_recipients(now):
-        for user in db.session.scalars(sa.select(User).where(User.id.in_(ids))):
+        for user in db.session.scalars(
+            sa.select(User).where(User.id.in_(ids), User.deleted_at.is_(None), User.active.is_(True))
+        ):
             sent += send_digest(user, kinds)
         db.session.commit()  # the identity map holds its rows weakly: memory stays flat over 20,000 people
     return sent

@@ -17,7 +17,6 @@ from community.maintenance.models import (
     Facility,
     FacilityKind,
     FaultCategory,
-    FaultFollower,
     FaultReport,
     RequestStatus,
     TaskType,
@@ -25,6 +24,7 @@ from community.maintenance.models import (
 )
 from community.maintenance.services import crew, facilities, faults
 from community.maintenance.services import requests as change_requests
+from community.notifications.models import Follow
 from community.spaces import services as space_services
 from community.spaces.models import Municipality, Role, Space, SpaceKind
 from tests.concurrency.conftest import ROUNDS, People, committed, count, race, sends, statuses
@@ -52,7 +52,9 @@ def test_following_a_fault_six_times_at_once_counts_one_follower(people):
         url = people.url("maintenance.fault_follow", report_id=report_id)
         assert statuses(race(*sends(clicks, url))) == [302] * 6
         with people.app.app_context():
-            rows = db.session.scalar(sa.select(sa.func.count()).where(FaultFollower.report_id == report_id))
+            rows = db.session.scalar(
+                sa.select(sa.func.count()).where(Follow.target == "fault", Follow.target_id == report_id)
+            )
             assert rows == 2  # the reporter and the one who followed
             assert db.session.get(FaultReport, report_id).follower_count == rows  # type: ignore[union-attr]
 

@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 
 from community import geo, signals
 from community.accounts.models import User
-from community.db import bump, insert_new, lock, utcnow
+from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
 from community.extensions import db
 from community.i18n import _
@@ -25,7 +25,6 @@ from community.maintenance.models import (
     Agreement,
     Facility,
     FaultCategory,
-    FaultFollower,
     FaultReport,
     FaultStatus,
     FaultUpdate,
@@ -34,7 +33,9 @@ from community.maintenance.services.common import municipality_staff, tell
 from community.maintenance.services.crew import contractor_people
 from community.media import save_image_sizes
 from community.moderation.permissions import public_clause
+from community.notifications import following
 from community.notifications.mail import external_url, send_template
+from community.notifications.models import Level
 from community.spaces.models import Municipality
 from community.spaces.tenancy import covers
 from community.text import render_markdown
@@ -191,9 +192,7 @@ def _file(
     )
     db.session.add(report)
     db.session.flush()
-    signals.fault_reported.send(report, by=by)
-    if by is not None:
-        follow(report, by)
+    signals.fault_reported.send(report, by=by)  # the reporter follows it (``maintenance.following``)
     handlers = (
         contractor_people(report.routed_to)
         if report.routed_to is not None
@@ -275,40 +274,23 @@ def _email_reporter(report: FaultReport, entry: FaultUpdate) -> None:
     )
 
 
-def follow(report: FaultReport, user: User) -> bool:
+def follow(report: FaultReport, user: User) -> None:
+    """Follows the report through ``community.notifications`` (levels, digests, one-click unsubscribe
+    as for anything followed); following it again is the same follow."""
     if not permissions.can_follow_fault(user, report):
         raise NotAllowed(_("Log in with a confirmed account to follow reports."))
-    # Followed twice at once, it is one follower: counted by what was written.
-    added = insert_new(FaultFollower, report_id=report.id, user_id=user.id)
-    bump(report, "follower_count", 1 if added else 0)
-    db.session.flush()
-    return added
+    following.follow(user, "fault", report.id)
 
 
 def unfollow(report: FaultReport, user: User) -> bool:
-    removed = db.session.execute(
-        sa.delete(FaultFollower).where(FaultFollower.report_id == report.id, FaultFollower.user_id == user.id)
-    ).rowcount
-    bump(report, "follower_count", -removed)
-    db.session.flush()
-    return removed > 0
+    return following.unfollow(user, "fault", report.id)
 
 
 def is_following(report: FaultReport, user: User | None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return db.session.get(FaultFollower, (report.id, user.id)) is not None
-
-
-def followers(report: FaultReport) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(FaultFollower, FaultFollower.user_id == User.id)
-            .where(FaultFollower.report_id == report.id)
-            .order_by(User.id)
-        )
-    )
+    found = following.follow_of(user, "fault", report.id)
+    return found is not None and found.level != Level.MUTED
 
 
 def update(
@@ -341,16 +323,7 @@ def update(
             report.responsible_instead = responsible_instead.strip()[:300]
     report.updated_at = utcnow()
     db.session.flush()
-    signals.fault_updated.send(report, by=by)
-    tell(
-        followers(report),
-        "maintenance.fault_status",
-        skip=by,
-        report_id=report.id,
-        category=report.category.value,
-        place=report.where,
-        status=report.status.value,
-    )
+    signals.fault_updated.send(report, by=by)  # its followers hear of it (``maintenance.following``)
     _email_reporter(report, entry)
     return entry
 

@@ -236,7 +236,6 @@ def _page(found: FaultReport, *, form=None, status=200):
         "maintenance/fault.html",
         report=found,
         updates=service.updates(found),
-        following=service.is_following(found, current_user),
         can_follow=permissions.can_follow_fault(current_user, found),
         can_handle=permissions.can_handle_fault(current_user, found),
         sees_reporter=permissions.can_see_reporter(current_user, found),
