@@ -410,3 +410,35 @@ def test_a_deactivated_account_hears_nothing_and_gets_no_digest(client, login, v
     seven = datetime(2026, 12, 1, 6, 0)  # 07:00 in Copenhagen
     assert following.send_digests(seven) == 0
     assert not _to(outbox, borger.email)
+
+
+def test_the_help_alert_is_an_area_followed_like_anything_else(client, login, village):
+    from community.villages.models import HelpCategory
+    from community.villages.services import help
+
+    def ask(title):
+        data = PostInput(
+            kind=PostKind.HELP_REQUEST, title=title, body="…", help_category=HelpCategory.TRANSPORT
+        )
+        posts.create_post(village.space, by=village.jens, data=data)
+        db.session.commit()
+
+    def near(user):
+        return [n.context["title"] for n in _notes(user) if n.kind == "villages.help_nearby"]
+
+    login(village.anne)  # lives in Skanderborg, about 6 km from Stilling
+    client.post("/villages/help/alert", data={"radius_km": "10", "categories": ["transport"]})
+    area = help.alert_of(village.anne)
+    page = client.get("/notifications/following", headers=EN).text
+    assert "Help requests within 10 km of home: Transport and lifts" in page
+    ask("Kørsel til lægen")
+    assert near(village.anne) == ["Kørsel til lægen"]
+    client.post(f"/notifications/follow/area/{area.id}", data={"level": "muted"})
+    ask("Kørsel til Aarhus")
+    assert near(village.anne) == ["Kørsel til lægen"], "a muted area is quiet"
+    client.post(f"/notifications/follow/area/{area.id}", data={"stop": "1", "level": "everything"})
+    assert help.alert_of(village.anne) is None, "stopping the follow ends the alert"
+    board = client.get("/villages/help/", headers=EN).text
+    assert "We will tell you about new help requests near you" not in board
+    login(village.jens)
+    assert client.post(f"/notifications/follow/area/{area.id}").status_code == 404, "one's own area only"

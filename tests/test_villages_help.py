@@ -170,6 +170,7 @@ def test_alerts_tell_neighbours_within_their_distance_and_categories(client, log
     help.set_alert(village.ole, radius_km=2, categories=[])  # Ry is too far
     _request(village.space, village.jens, title="Kørsel til Aarhus")
     _request(village.space, village.jens, title="Hjælp i haven", category=HelpCategory.GARDEN)
+    db.session.commit()  # neighbours are told by a job once the requests are saved
     told = db.session.scalars(
         sa.select(Notification).where(Notification.kind == "villages.help_nearby")
     ).all()

@@ -35,7 +35,7 @@ from community.spaces.models import Official, Space
 MAYOR = ("borgmester@example.org", "Karen Vestergaard")
 POLITICIANS = [
     ("politiker1@example.org", "Søren Kjær"),
-    ("politiker2@example.org", "Birgitte Lund"),
+    ("politiker2@example.org", "Bodil Skov"),  # not the protected caseworker Birgitte Lund
     ("politiker3@example.org", "Ahmad Rahimi"),
     ("politiker4@example.org", "Lise Thomsen"),
 ]

@@ -76,6 +76,11 @@ def municipality_of_space(space_id: int) -> int | None:
     return found
 
 
+def forget_default() -> None:
+    """Tests roll their municipalities back unseen by this cache."""
+    _default.clear()
+
+
 def _default_municipality() -> int | None:
     """The request's municipality (``tenancy.current_municipality``, remembered for the request), or
     outside a request the installation's first one (remembered for the cache's lifetime)."""

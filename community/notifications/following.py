@@ -28,11 +28,24 @@ from community.notifications.models import Follow, Frequency, Level, Notificatio
 
 
 @dataclass(frozen=True)
+class Reach:
+    """Someone a thing reaches through a follow of theirs that is not a parent by id (an area around
+    their home reaches the help requests made inside it): the follow (``via``, target and id), and how
+    they hear of it (``kind``, ``context`` added to the announcement's)."""
+
+    user_id: int
+    via: tuple[str, int]
+    kind: str
+    context: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Target:
     """A kind of thing people follow. ``load`` finds it by id (None when gone); ``can_see`` is the
     feature's own permission predicate; ``space_id`` names the space it lives in (digests group by
     it); ``parents`` what else its news reaches the followers of, who follow everything there (by
-    default its space; a post's tags too); ``url`` is (endpoint, values)."""
+    default its space; a post's tags too); ``url`` is (endpoint, values); ``reach`` who else it reaches
+    through follows that match it by place rather than by id (run in the fan-out job)."""
 
     label: Any
     load: Callable[[int], Any | None]
@@ -41,6 +54,7 @@ class Target:
     url: Callable[[Any], tuple[str, dict[str, Any]]]
     space_id: Callable[[Any], int | None] = lambda obj: None
     parents: Callable[[Any], list[tuple[str, int]]] | None = None
+    reach: Callable[[Any], list[Reach]] | None = None
 
     def parents_of(self, obj: Any) -> list[tuple[str, int]]:
         if self.parents is not None:
@@ -231,10 +245,14 @@ def fan_out_now(
     direct = {int(k): v for k, v in direct.items()}
     actor = db.session.get(User, actor_id) if actor_id else None
     shunned = blocked_ids(actor) if actor else frozenset()
+    reached = {r.user_id: r for r in (registered.reach(obj) if registered.reach else [])}  # type: ignore[union-attr]
+    parents: dict[str, set[int]] = {}
+    for name, ident in [*registered.parents_of(obj), *(r.via for r in reached.values())]:  # type: ignore[union-attr]
+        parents.setdefault(name, set()).add(ident)
     on_item = sa.and_(Follow.target == target, Follow.target_id == target_id)
     on_parents = [
-        sa.and_(Follow.target == name, Follow.target_id == ident)
-        for name, ident in registered.parents_of(obj)  # type: ignore[union-attr]
+        sa.and_(Follow.target == name, Follow.target_id.in_(sorted(idents)))
+        for name, idents in parents.items()
     ]
     # One row per person: the item's own follow wins (a muted post stays quiet even when its space is
     # followed); else a parent followed for everything, else any.
@@ -246,6 +264,9 @@ def fan_out_now(
         held = chosen.get(row.user_id)
         if held is None or row.target == target or (held.target != target and row.level == Level.EVERYTHING):
             chosen[row.user_id] = row
+        how = reached.get(row.user_id)
+        if how is not None and row.level == Level.MUTED and (row.target, row.target_id) == how.via:
+            del reached[row.user_id]  # they muted that area: no "near you" from it
     for user_id in direct:
         chosen.setdefault(user_id, None)  # type: ignore[arg-type]
     told = 0
@@ -274,7 +295,10 @@ def fan_out_now(
             if not registered.can_see(user, obj):  # type: ignore[union-attr]
                 continue
             settings = chosen_settings.get(user.id) or settings_of(user, look=False)
-            notify(user, direct.get(user.id, kind), item=key, follow=row, settings=settings, **context)
+            how = reached.get(user.id)
+            said = direct.get(user.id) or (how.kind if how else kind)
+            extra = how.context if how and said == how.kind else {}
+            notify(user, said, item=key, follow=row, settings=settings, **{**context, **extra})
             told += 1
         db.session.commit()
     return told

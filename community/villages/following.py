@@ -8,13 +8,15 @@ from urllib.parse import urlsplit
 
 from community import signals
 from community.extensions import db
-from community.i18n import _l
+from community.formatting import format_km
+from community.i18n import _, _l
 from community.moderation.permissions import can_see_content
 from community.notifications.following import Target, announce, auto_follow, register_target
 from community.notifications.mail import external_url
 from community.spaces.models import Space
 from community.spaces.permissions import can_view_space
-from community.villages.models import Post, PostKind, Tag
+from community.villages.models import CATEGORY_LABELS, HelpAlert, HelpCategory, Post, PostKind, Tag
+from community.villages.services import help
 
 
 def _can_see(user, post: Post) -> bool:
@@ -31,6 +33,28 @@ register_target(
         url=lambda post: ("villages.post_detail", {"space_slug": post.space.slug, "post_id": post.id}),
         space_id=lambda post: post.space_id,
         parents=lambda post: [("space", post.space_id), *(("tag", tag.id) for tag in post.tags)],
+        reach=help.reach,  # a help request reaches those whose area around home it falls in
+    ),
+)
+
+
+_CATEGORIES = {c.value for c in HelpCategory}
+
+
+def _area_title(alert: HelpAlert) -> str:
+    within = _("Help requests within %(distance)s of home", distance=format_km(alert.radius_km))
+    chosen = [str(CATEGORY_LABELS[HelpCategory(c)]) for c in alert.categories or () if c in _CATEGORIES]
+    return f"{within}: {', '.join(chosen)}" if chosen else within
+
+
+register_target(
+    "area",
+    Target(
+        label=_l("Area"),
+        load=lambda alert_id: db.session.get(HelpAlert, alert_id),
+        can_see=lambda user, alert: alert.user_id == user.id,  # one's own home and distance
+        title=_area_title,
+        url=lambda alert: ("villages.help_nearby", {"_anchor": "alert"}),
     ),
 )
 

@@ -17,6 +17,9 @@ from community.extensions import db
 from community.geo import approx_km_sql, bounding_box, distance_km
 from community.i18n import _
 from community.moderation.permissions import public_clause
+from community.notifications import following
+from community.notifications.following import Reach
+from community.notifications.models import Follow, Level
 from community.notifications.services import notify
 from community.spaces.models import Membership, MembershipStatus, Space, Visibility
 from community.villages import permissions
@@ -162,7 +165,13 @@ def nearby(
 
 
 def alert_of(user: User) -> HelpAlert | None:
-    return db.session.scalar(sa.select(HelpAlert).where(HelpAlert.user_id == user.id))
+    """The person's area: their home and a distance, perhaps some categories. It is followed like
+    anything else (``community.notifications``: "area"), so stopping that follow ends it too."""
+    return db.session.scalar(
+        sa.select(HelpAlert)
+        .join(Follow, sa.and_(Follow.target == "area", Follow.target_id == HelpAlert.id))
+        .where(HelpAlert.user_id == user.id, Follow.user_id == user.id)
+    )
 
 
 def set_alert(user: User, *, radius_km: float, categories: list[HelpCategory]) -> HelpAlert:
@@ -173,62 +182,51 @@ def set_alert(user: User, *, radius_km: float, categories: list[HelpCategory]) -
     if not 0.5 <= radius_km <= MAX_RADIUS_KM:
         raise DomainError(_("Choose a distance between 0.5 and 50 km."), field="radius_km")
     insert_new(HelpAlert, user_id=user.id, radius_km=radius_km, categories=[])  # one alert per person
-    alert = alert_of(user)
+    alert = db.session.scalar(sa.select(HelpAlert).where(HelpAlert.user_id == user.id))
     alert.radius_km = radius_km  # type: ignore[union-attr]
     alert.categories = [c.value for c in categories]  # type: ignore[union-attr]
     db.session.flush()
+    held = following.follow_of(user, "area", alert.id)  # type: ignore[union-attr]
+    if held is None or held.level == Level.MUTED:  # saving it means: tell me (the frequency is kept)
+        following.follow(user, "area", alert.id, frequency=held.frequency if held else None)  # type: ignore[union-attr]
     return alert  # type: ignore[return-value]
 
 
 def remove_alert(user: User) -> None:
-    alert = alert_of(user)
+    alert = db.session.scalar(sa.select(HelpAlert).where(HelpAlert.user_id == user.id))
     if alert is not None:
+        following.unfollow(user, "area", alert.id)
         db.session.delete(alert)
         db.session.flush()
 
 
-def alert_neighbours(post: Post, space: Space) -> int:
-    """Tells the citizens who asked for it about a new help request within their distance and
-    categories (never its author, never someone who may not see the space). Returns how many."""
+def reach(post: Post) -> list[Reach]:
+    """Whose area a new help request falls in (within their distance of home, in a category they
+    chose, if any): for the fan-out job, which then asks whether each may see the space."""
     if post.kind != PostKind.HELP_REQUEST or post.latitude is None or post.longitude is None:
-        return 0
-    if not post.is_visible_to_all:
-        return 0  # held for a moderator: nobody hears of it until it is approved
+        return []
     lat0, lat1, lon0, lon1 = bounding_box(post.latitude, post.longitude, MAX_RADIUS_KM)
     rows = db.session.execute(
-        sa.select(HelpAlert, User)
+        sa.select(
+            HelpAlert.id,
+            HelpAlert.radius_km,
+            HelpAlert.categories,
+            User.id,
+            User.home_latitude,
+            User.home_longitude,
+        )
         .join(User, User.id == HelpAlert.user_id)
         .where(
             User.id != post.author_id,
-            User.active.is_(True),
             User.home_latitude.between(lat0, lat1),
             User.home_longitude.between(lon0, lon1),
         )
     ).all()
-    members = None
-    if space.visibility != Visibility.PUBLIC:
-        members = set(
-            db.session.scalars(
-                sa.select(Membership.user_id).where(
-                    Membership.space_id == space.id, Membership.status == MembershipStatus.ACTIVE
-                )
-            )
-        )
-    told = 0
-    for alert, user in rows:
-        if members is not None and user.id not in members:
+    found = []
+    for alert_id, radius_km, categories, user_id, home_lat, home_lon in rows:
+        if categories and post.help_category and post.help_category.value not in categories:
             continue
-        if alert.categories and post.help_category and post.help_category.value not in alert.categories:
-            continue
-        km = distance_km(post.latitude, post.longitude, user.home_latitude, user.home_longitude)  # type: ignore[arg-type]
-        if km <= alert.radius_km:
-            notify(
-                user,
-                "villages.help_nearby",
-                title=post.title,
-                post_id=post.id,
-                space_slug=space.slug,
-                km=round(km, 1),
-            )
-            told += 1
-    return told
+        km = distance_km(post.latitude, post.longitude, home_lat, home_lon)
+        if km <= radius_km:
+            found.append(Reach(user_id, ("area", alert_id), "villages.help_nearby", {"km": round(km, 1)}))
+    return found

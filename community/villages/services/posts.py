@@ -39,7 +39,6 @@ from community.villages.models import (
     post_tag,
 )
 from community.villages.services import events, search
-from community.villages.services import help as help_service
 
 MAX_BODY = 20_000
 MAX_IMAGES = 4
@@ -197,8 +196,6 @@ def create_post(space: Space, *, by: User, data: PostInput) -> Post:
     db.session.add(post)
     db.session.flush()
     search.index_post(post)
-    if post.kind == PostKind.HELP_REQUEST:
-        help_service.alert_neighbours(post, space)
     signals.post_created.send(post, space=space, mentioned=mentioned(data.body, space.id), by=by)
     return post
 

@@ -1,7 +1,7 @@
-"""fault reports are followed like anything else: their followers move to ``follow`` (levels, digests,
-one-click unsubscribe), and the follower count is counted from there rather than stored
+"""more follows: fault reports and the help alert's area around home are followed like anything else
+(levels, digests, one-click unsubscribe); a fault's follower count is counted rather than stored
 
-Revision ID: 0015_fault_follows
+Revision ID: 0015_more_follows
 Revises: 0014_following
 Create Date: 2026-12-06 18:00:00
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-06 18:00:00
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0015_fault_follows"
+revision = "0015_more_follows"
 down_revision = "0014_following"
 branch_labels = None
 depends_on = None
@@ -25,6 +25,10 @@ def upgrade():
     with op.batch_alter_table("fault_follower") as batch:
         batch.drop_index("ix_fault_follower_user_id")
     op.drop_table("fault_follower")
+    op.execute(
+        "INSERT INTO follow (user_id, target, target_id, level, created_at) "
+        "SELECT user_id, 'area', id, 'everything', created_at FROM help_alert"
+    )
     with op.batch_alter_table("fault_report") as batch:
         batch.drop_column("follower_count")
 
@@ -58,4 +62,6 @@ def downgrade():
         "UPDATE fault_report SET follower_count = (SELECT count(*) FROM fault_follower"
         " WHERE fault_follower.report_id = fault_report.id)"
     )
-    op.execute("DELETE FROM follow WHERE target = 'fault'")
+    op.execute("DELETE FROM help_alert WHERE NOT EXISTS (SELECT 1 FROM follow WHERE target = 'area'"
+               " AND target_id = help_alert.id AND level <> 'muted')")
+    op.execute("DELETE FROM follow WHERE target IN ('fault', 'area')")
