@@ -69,6 +69,12 @@ fault_updated = _signals.signal("fault-updated")
 too) and ``by`` (whoever handles it) each time a status or a public note is published on it; the first
 one acknowledges the report, and its followers hear of it."""
 
+maintenance_request_changed = _signals.signal("maintenance-request-changed")
+"""Sent by ``maintenance.services.requests`` when a club asks its contractor for something, the
+contractor accepts, proposes another time or declines, the club accepts a proposal, or either side
+writes: the ``request`` (a ``ChangeRequest``), ``by``, the notification ``kind``, the ``people`` it
+concerns (the other side) and the ``context`` of the notification."""
+
 # --- engagement: the municipality asks and answers ------------------------------------------------------
 
 question_asked = _signals.signal("question-asked")

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from community import signals
 from community.accounts.models import User
 from community.db import lock, utcnow
 from community.errors import Conflict, DomainError, NotAllowed
@@ -29,7 +30,7 @@ from community.maintenance.models import (
     VisitStatus,
 )
 from community.maintenance.services import conflicts
-from community.maintenance.services.common import iso, tell
+from community.maintenance.services.common import iso
 from community.maintenance.services.crew import contractor_people
 from community.maintenance.services.facilities import agreement_for
 from community.maintenance.services.fixtures import occurrence_of
@@ -57,6 +58,15 @@ def _club_side(request: ChangeRequest) -> list[User]:
     if request.created_by is not None:
         people.append(request.created_by)
     return people
+
+
+def _announce(request: ChangeRequest, people: list[User], kind: str, *, by: User, **context) -> None:
+    """Tells the club's side or the contractor's (never the one who acted), through the request's
+    signal: ``maintenance.following`` has them told by the fan-out job after the commit, unless they
+    muted the request."""
+    signals.maintenance_request_changed.send(
+        request, by=by, kind=kind, people=people, context={**_context(request), **context}
+    )
 
 
 def _context(request: ChangeRequest) -> dict:
@@ -128,12 +138,12 @@ def create_request(club: Space, data: RequestInput, *, by: User) -> ChangeReques
     )
     db.session.add(request)
     db.session.flush()
-    tell(
+    _announce(
+        request,
         contractor_people(agreement.contractor),
         "maintenance.request_new",
-        skip=by,
+        by=by,
         when=iso(wanted_before),
-        **_context(request),
     )
     return request
 
@@ -261,12 +271,12 @@ def accept(request: ChangeRequest, *, by: User) -> ChangeRequest:
     request.status = RequestStatus.ACCEPTED
     request.answered_at = utcnow()
     db.session.flush()
-    tell(
+    _announce(
+        request,
         _club_side(request),
         "maintenance.request_answered",
-        skip=by,
+        by=by,
         status=request.status.value,
-        **_context(request),
     )
     return request
 
@@ -288,13 +298,13 @@ def propose(request: ChangeRequest, *, at: datetime, note: str = "", by: User) -
         text = f"{text}\n\n{note.strip()}"
     db.session.add(RequestMessage(request_id=request.id, author_id=by.id, body=text))
     db.session.flush()
-    tell(
+    _announce(
+        request,
         _club_side(request),
         "maintenance.request_answered",
-        skip=by,
+        by=by,
         status=request.status.value,
         when=iso(at),
-        **_context(request),
     )
     return request, conflicts.check_slot(request.facility_id, at, at + length, agreement=request.agreement)
 
@@ -307,12 +317,12 @@ def decline(request: ChangeRequest, *, reason: str, by: User) -> ChangeRequest:
     request.reason = reason.strip()[:500]
     request.answered_at = utcnow()
     db.session.flush()
-    tell(
+    _announce(
+        request,
         _club_side(request),
         "maintenance.request_answered",
-        skip=by,
+        by=by,
         status=request.status.value,
-        **_context(request),
     )
     return request
 
@@ -333,12 +343,12 @@ def accept_proposal(request: ChangeRequest, *, by: User) -> tuple[ChangeRequest,
         RequestMessage(request_id=request.id, author_id=by.id, body=_("The proposed time suits us."))
     )
     db.session.flush()
-    tell(
+    _announce(
+        request,
         contractor_people(request.contractor),
         "maintenance.request_answered",
-        skip=by,
+        by=by,
         status=request.status.value,
-        **_context(request),
     )
     return request, clashes
 
@@ -353,7 +363,7 @@ def add_message(request: ChangeRequest, *, body: str, by: User) -> RequestMessag
     request.updated_at = utcnow()
     db.session.flush()
     people = contractor_people(request.contractor) + _club_side(request)
-    tell(people, "maintenance.request_message", skip=by, name=by.display_name, **_context(request))
+    _announce(request, people, "maintenance.request_message", by=by, name=by.display_name)
     return message
 
 
