@@ -202,7 +202,10 @@ def axe_page(make_page: Any, locale: str, **options: Any) -> Any:
 
 
 def axe_violations(page: Any, where: str) -> list[str]:
-    """Runs axe on the page as it is now; one readable line (plus elements) per violation."""
+    """Runs axe on the page as it is now; one readable line (plus elements) per violation. It waits for
+    the document's load event first: after a click that navigates, the new page's text can be visible
+    before its stylesheet applies, and axe then measures unstyled links (a flaky target-size finding)."""
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE))
     found = []
