@@ -75,6 +75,15 @@ contractor accepts, proposes another time or declines, the club accepts a propos
 writes: the ``request`` (a ``ChangeRequest``), ``by``, the notification ``kind``, the ``people`` it
 concerns (the other side) and the ``context`` of the notification."""
 
+# --- helpdesk: a request for digital help ---------------------------------------------------------------
+
+help_request_changed = _signals.signal("help-request-changed")
+"""Sent by ``helpdesk.services`` when someone asks for digital help, a volunteer says yes or is
+assigned, the volunteer leaves (handed back, released), a time is agreed, or the request is cancelled:
+the ``request`` (a ``HelpRequest``), ``by``, the ``kind`` its followers hear, ``told`` ({user: kind}:
+the people it concerns personally, in their own words), ``joining`` (who now follows it) and the
+``context`` of the notifications."""
+
 # --- engagement: the municipality asks and answers ------------------------------------------------------
 
 question_asked = _signals.signal("question-asked")

@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("helpdesk", __name__, template_folder="templates", url_prefix="/helpdesk")
 
-from community.helpdesk import demo, kinds, privacy, scale, tasks  # noqa: E402,F401
+from community.helpdesk import demo, following, kinds, privacy, scale, tasks  # noqa: E402,F401
 from community.helpdesk.views import guides, people, requests, sessions  # noqa: E402,F401
 
 

@@ -44,6 +44,19 @@ register(
     ),
 )
 register(
+    "helpdesk.new_request",
+    Kind(lambda c: _("Someone asks for help with %(topic)s. Can you help?", topic=c["topic"]), _request),
+)
+register(
+    "helpdesk.open_again",
+    Kind(
+        lambda c: _(
+            "A request for help with %(topic)s needs a volunteer again. Can you help?", topic=c["topic"]
+        ),
+        _request,
+    ),
+)
+register(
     "helpdesk.accepted",
     Kind(lambda c: _("%(name)s will help with %(topic)s.", name=c["name"], topic=c["topic"]), _request),
 )

@@ -17,6 +17,7 @@ from community.helpdesk.models import (
     MODE_LABELS,
     DropInSession,
     HelpRequest,
+    HelpTopic,
     Mode,
     RequestStatus,
     VolunteerProfile,
@@ -94,6 +95,17 @@ def can_host_sessions(user: User | None, municipality_id: int | None) -> bool:
         return True
     profile = volunteer_of(user)
     return profile is not None and profile.is_vetted and profile.municipality_id == municipality_id
+
+
+def can_follow_topic(user: User | None, topic: HelpTopic) -> bool:
+    """Following a topic brings its new requests: for the municipality's volunteers and organisers
+    (the only ones who may see a request still waiting for a volunteer)."""
+    if not _authenticated(user):
+        return False
+    if is_organiser(user, topic.municipality_id):
+        return True
+    profile = volunteer_of(user)
+    return profile is not None and profile.municipality_id == topic.municipality_id
 
 
 def is_party(user: User | None, request: HelpRequest) -> bool:

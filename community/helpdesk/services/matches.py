@@ -27,6 +27,7 @@ from community.helpdesk.models import (
 )
 from community.i18n import _
 from community.notifications.services import notify
+from community.signals import help_request_changed
 from community.spaces.models import Membership, MembershipStatus, Role, Space
 
 #: The kind of subject a request's thread has (see ``community.conversations.subjects``).
@@ -40,6 +41,28 @@ def parties(request: HelpRequest) -> list[User]:
     if request.requester is not None:
         people[request.requester.id] = request.requester
     return list(people.values())
+
+
+def tell(
+    request: HelpRequest,
+    kind: str,
+    *,
+    by: User,
+    told: dict[User, str],
+    joining: tuple[User, ...] = (),
+    **context: object,
+) -> None:
+    """Announces a step in the request's life: its followers hear ``kind``; ``told`` names the people
+    it concerns personally and what they hear; ``joining`` now follow it. The notifications are written
+    by the fan-out job once the transaction commits (``community.helpdesk.following``)."""
+    help_request_changed.send(
+        request,
+        by=by,
+        kind=kind,
+        told=told,
+        joining=list(joining),
+        context={"topic": request.topic.name, "request_id": request.id, **context},
+    )
 
 
 def organisers(municipality_id: int) -> list[User]:
@@ -136,15 +159,16 @@ def accept(request: HelpRequest, *, by: User) -> Match:
     _record(request, EventKind.ACCEPTED, by=by, volunteer=profile)
     conversation = _open_thread(request, by)
     conversations.add_system(conversation, "helpdesk.offered", about=by, name=by.display_name)
-    for person in parties(request):
-        notify(
-            person,
-            "helpdesk.accepted",
-            name=by.display_name,
-            topic=request.topic.name,
-            request_id=request.id,
-            conversation_id=conversation.id,
-        )
+    told = dict.fromkeys(parties(request), "helpdesk.accepted")
+    tell(
+        request,
+        "helpdesk.accepted",
+        by=by,
+        told=told,
+        joining=(by,),
+        name=by.display_name,
+        conversation_id=conversation.id,
+    )
     return match
 
 
@@ -185,6 +209,8 @@ def assign(request: HelpRequest, *, volunteer: VolunteerProfile, by: User, reaso
     conversation = _open_thread(request, volunteer.user)
     if previous is not None:
         conversations.remove_member(conversation, previous.user)
+        # A notice straight to them: they no longer see the request, so its followers' news (which
+        # only reaches those who may see it) cannot tell them that they are off it.
         notify(
             previous.user,
             "helpdesk.reassigned_away",
@@ -196,24 +222,18 @@ def assign(request: HelpRequest, *, volunteer: VolunteerProfile, by: User, reaso
     conversations.add_system(
         conversation, "helpdesk.assigned", about=volunteer.user, name=volunteer.user.display_name
     )
-    notify(
-        volunteer.user,
-        "helpdesk.assigned",
-        topic=request.topic.name,
-        request_id=request.id,
+    told = {**dict.fromkeys(parties(request), "helpdesk.accepted"), volunteer.user: "helpdesk.assigned"}
+    tell(
+        request,
+        "helpdesk.accepted",
+        by=by,
+        told=told,
+        joining=(volunteer.user,),
+        name=volunteer.user.display_name,
         org=by.display_name,
         reason=reason,
+        conversation_id=conversation.id,
     )
-    for person in parties(request):
-        if person.id != by.id:
-            notify(
-                person,
-                "helpdesk.accepted",
-                name=volunteer.user.display_name,
-                topic=request.topic.name,
-                request_id=request.id,
-                conversation_id=conversation.id,
-            )
     return match
 
 
@@ -237,9 +257,6 @@ def _unmatch(request: HelpRequest, kind: EventKind, *, by: User, reason: str) ->
             about=previous.user,
             name=previous.user.display_name,
         )
-    for person in parties(request):
-        if person.id != by.id:
-            notify(person, "helpdesk.volunteer_left", topic=request.topic.name, request_id=request.id)
     return previous
 
 
@@ -250,14 +267,8 @@ def release(request: HelpRequest, *, by: User, reason: str) -> None:
         raise NotAllowed(_("Only organisers release a volunteer, and only from a request being helped."))
     reason = _reason(reason, required=True)
     previous = _unmatch(request, EventKind.RELEASED, by=by, reason=reason)
-    notify(
-        previous.user,
-        "helpdesk.released",
-        topic=request.topic.name,
-        request_id=request.id,
-        org=by.display_name,
-        reason=reason,
-    )
+    told = {**dict.fromkeys(parties(request), "helpdesk.volunteer_left"), previous.user: "helpdesk.released"}
+    tell(request, "helpdesk.open_again", by=by, told=told, org=by.display_name, reason=reason)
 
 
 def hand_back(request: HelpRequest, *, by: User, reason: str = "") -> None:
@@ -267,15 +278,11 @@ def hand_back(request: HelpRequest, *, by: User, reason: str = "") -> None:
         raise NotAllowed(_("Only the volunteer who said yes can hand the request back."))
     reason = _reason(reason, required=False)
     _unmatch(request, EventKind.HANDED_BACK, by=by, reason=reason)
-    for person in organisers(request.municipality_id):
-        notify(
-            person,
-            "helpdesk.handed_back",
-            name=by.display_name,
-            topic=request.topic.name,
-            request_id=request.id,
-            reason=reason,
-        )
+    told = {
+        **dict.fromkeys(organisers(request.municipality_id), "helpdesk.handed_back"),
+        **dict.fromkeys(parties(request), "helpdesk.volunteer_left"),
+    }
+    tell(request, "helpdesk.open_again", by=by, told=told, name=by.display_name, reason=reason)
 
 
 def history(request: HelpRequest) -> list[RequestEvent]:

@@ -28,7 +28,7 @@ from community.helpdesk.models import (
     VolunteerProfile,
     volunteer_topic,
 )
-from community.helpdesk.services.matches import organisers, parties, thread
+from community.helpdesk.services.matches import organisers, parties, tell, thread
 from community.i18n import _, format_datetime
 from community.notifications.services import notify
 
@@ -141,13 +141,8 @@ def file_request(municipality_id: int, *, by: User, data: RequestInput) -> HelpR
         request.place_label, request.latitude, request.longitude = place.label, place.lat, place.lon
     db.session.add(request)
     db.session.flush()
-    for candidate in rank_volunteers(request, limit=3):
-        notify(
-            candidate.profile.user,
-            "helpdesk.request_for_you",
-            topic=request.topic.name,
-            request_id=request.id,
-        )
+    best = {c.profile.user: "helpdesk.request_for_you" for c in rank_volunteers(request, limit=3)}
+    tell(request, "helpdesk.new_request", by=by, told=best, joining=(by,))
     return request
 
 
@@ -327,15 +322,8 @@ def schedule(request: HelpRequest, *, by: User, at: datetime) -> Match:
             conversation, "helpdesk.scheduled", about=by, name=by.display_name, when=at.isoformat()
         )
     volunteer = match.volunteer.user  # type: ignore[union-attr]
-    for person in [*parties(request), volunteer]:
-        if person.id != by.id:
-            notify(
-                person,
-                "helpdesk.scheduled",
-                when=at.isoformat(),
-                topic=request.topic.name,
-                request_id=request.id,
-            )
+    told = dict.fromkeys([*parties(request), volunteer], "helpdesk.scheduled")
+    tell(request, "helpdesk.scheduled", by=by, told=told, when=at.isoformat())
     return match  # type: ignore[return-value]
 
 
@@ -422,13 +410,9 @@ def cancel(request: HelpRequest, *, by: User) -> None:
     conversation = thread(request)
     if conversation is not None:
         conversations.add_system(conversation, "helpdesk.cancelled", about=by, name=by.display_name)
-    if request.match is not None:
-        notify(
-            request.match.volunteer.user,
-            "helpdesk.cancelled",
-            topic=request.topic.name,
-            request_id=request.id,
-        )
+    volunteer = [request.match.volunteer.user] if request.match is not None else []
+    told = dict.fromkeys(volunteer, "helpdesk.cancelled")
+    tell(request, "helpdesk.cancelled", by=by, told=told)
 
 
 def share_phone(request: HelpRequest, *, by: User, phone: str) -> HelpRequest:
