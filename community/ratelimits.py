@@ -9,6 +9,10 @@
    counting failed attempts only, so someone guessing elsewhere never locks the owner out; registration
    per address; reset per address and per e-mail.
 
+One GET has its own allowance per person, as it is asked while one types: the names offered after an
+``@`` (``MENTION_LIMIT``, ``spaces.mention_suggestions``), so the members of a space cannot be listed
+by machine.
+
 Addresses are the client's: behind a TLS proxy set ``COMMUNITY_PROXY_FIX`` to the number of proxies
 (``configure_proxy``) or every citizen shares the proxy's address and so its allowance.
 """
@@ -48,6 +52,8 @@ DEFAULTS = {
     "RESET_LIMIT_ADDRESS": "2 per 10 minutes;5 per day",
     # Fault reports without an account, per address (maintenance/views/faults.py), as Kolding's app took.
     "FAULT_REPORT_LIMIT": "10 per hour;30 per day",
+    # The @name autocomplete (spaces/views.py): one look-up per pause in typing, per person.
+    "MENTION_LIMIT": "60 per minute;600 per hour",
     "PROXY_FIX": 0,
 }
 

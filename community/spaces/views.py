@@ -8,6 +8,7 @@ from flask import (
     current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -19,12 +20,13 @@ from flask_wtf import FlaskForm
 
 from community import geo
 from community.errors import DomainError
-from community.extensions import db
+from community.extensions import db, limiter
 from community.forms import flash_errors
 from community.i18n import _
 from community.media import owners as media_owners
 from community.permissions import require
-from community.spaces import bp, permissions, services, theme
+from community.ratelimits import user_key
+from community.spaces import bp, mentions, permissions, services, theme
 from community.spaces.forms import InviteForm, JoinForm, RoleForm, ThemeForm
 from community.spaces.models import Membership, MembershipStatus, Official, Role, Space
 from community.spaces.tenancy import current_municipality, get_in_space_or_404
@@ -157,6 +159,21 @@ def _members_page(*, invite_form: InviteForm | None = None, status: int = 200):
 @login_required
 def members():
     return _members_page()
+
+
+@bp.get("/s/<space_slug>/mentions")
+@login_required
+@limiter.limit(lambda: current_app.config["MENTION_LIMIT"], key_func=user_key, scope="mentions")
+def mention_suggestions():
+    """The names ``static/js/mentions.js`` offers after an ``@`` in a post or comment: ``?q=`` is what
+    follows the ``@``. For those who may write in the space (outsiders of a members-only space had their
+    404 when it was loaded); the name and id of each, nothing more."""
+    space = g.space
+    require(permissions.can_contribute(current_user, space))
+    found = mentions.suggestions(space, request.args.get("q", ""), current_user)
+    response = jsonify(members=[{"name": user.display_name, "id": user.id} for user in found])
+    response.cache_control.no_store = True  # who is a member of a members-only space stays with them
+    return response
 
 
 def _managed_membership(membership_id: int) -> Membership:
