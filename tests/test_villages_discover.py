@@ -47,6 +47,29 @@ def test_search_stays_current_when_posts_change(db, village):
     assert search.search("havefest", [village.space.id]) == []
 
 
+def test_search_ranks_the_newest_matches_with_the_title_first(db, village, monkeypatch):
+    """The newest CANDIDATES matches are ranked, a title match above a body match, newer first among
+    equals; an older match is left out even when it would rank first (both engines)."""
+    space = village.space
+    oldest_title = _post(space, village.jens, "Trailer udlånes", "Spørg bare.")
+    body = _post(space, village.jens, "Weekend", "Har en trailer.")
+    title = _post(space, village.anne, "Trailer søges", "Til flytning.")
+    newest_body = _post(space, village.anne, "Flytning", "Mangler en trailer.")
+    found = [h.post.id for h in search.search("trailere", [space.id])]
+    assert found == [title.id, oldest_title.id, newest_body.id, body.id]
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    assert [h.post.id for h in search.search("trailer", [space.id])] == [title.id, newest_body.id, body.id]
+    page = search.search("trailer", [space.id], limit=2, offset=1)
+    assert [h.post.id for h in page] == [newest_body.id, body.id]
+
+
+def test_search_marks_every_form_of_the_word_and_escapes_the_rest(db, village):
+    _post(village.space, village.jens, "Græs & <græsset>", "Vi slår græsset; GRÆS er grønt.")
+    (hit,) = search.search("græs", sa.select(sa.literal(village.space.id)))
+    assert str(hit.title) == "<mark>Græs</mark> &amp; &lt;<mark>græsset</mark>&gt;"
+    assert str(hit.snippet) == "Vi slår <mark>græsset</mark>; <mark>GRÆS</mark> er grønt."
+
+
 def test_feed_filters_and_keyset_pages(client, village):
     from datetime import timedelta
 
