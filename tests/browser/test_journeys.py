@@ -109,6 +109,7 @@ def test_console_creates_a_themed_village_that_citizens_see(make_page: Any, live
     spaces.get_by_role("link", name="Virklund", exact=True).click()
     expect(citizen).to_have_url(re.compile(r"/s/virklund/$"))
     expect(citizen.get_by_role("heading", level=1)).to_have_text("Virklund")
+    citizen.wait_for_load_state("load")  # the space's colours are a stylesheet of their own
     brand = citizen.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--brand').trim()")
     assert brand.lower() == BRAND
     header = citizen.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor")

@@ -79,7 +79,7 @@ def test_a_member_is_chosen_with_the_keyboard_and_the_comment_links_them(
         # Danish once the catalog has the words (until then the English msgid): a name either way.
         named = r"^Members you can mention$" if language == "en" else r"^(Medlemmer du kan nævne|Members.+)$"
         expect(listbox).to_have_attribute("aria-label", re.compile(named))
-        status = page.locator("#comment-form [role=status]")
+        status = page.locator("#comment-form [aria-live=polite]")
         expect(status).to_have_text(re.compile(r"^1 \w+"))
 
         problems = page_problems(page, f"[{language}] the names offered after @ (none chosen)")

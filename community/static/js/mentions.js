@@ -59,7 +59,7 @@
     list.hidden = true;
     var status = document.createElement("div");
     status.className = "visually-hidden";
-    status.setAttribute("role", "status");
+    // A live region without role="status": the page's flash messages are its status (one per page).
     status.setAttribute("aria-live", "polite");
     status.setAttribute("aria-atomic", "true");
     textarea.parentNode.classList.add("mentions-anchor");
