@@ -216,13 +216,12 @@ def reach(post: Post) -> list[Reach]:
             User.home_longitude,
         )
         .join(User, User.id == HelpAlert.user_id)
-        .join(  # an area whose follow was stopped reaches nobody (nor is it scanned)
+        .join(  # an area whose follow was stopped reaches nobody (a muted one: the fan-out's rule)
             Follow,
             sa.and_(Follow.target == "area", Follow.target_id == HelpAlert.id, Follow.user_id == User.id),
         )
         .where(
             User.id != post.author_id,
-            Follow.level != Level.MUTED,
             User.home_latitude.between(lat0, lat1),
             User.home_longitude.between(lon0, lon1),
         )
