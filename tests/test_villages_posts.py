@@ -446,3 +446,98 @@ def test_events_service_counts(db, village):
     events.rsvp(event, village.space, by=village.anne, status=Rsvp.MAYBE)
     state = events.attendance(event, village.jens)
     assert (state.going, state.maybe, state.mine.status) == (1, 1, Rsvp.GOING)
+
+
+# --- a long conversation comes in pages ------------------------------------------------------------
+
+
+@pytest.fixture
+def long_talk(village, monkeypatch):
+    """A question with 12 comments, five threads to a page; the sixth comment has a reply."""
+    monkeypatch.setattr(comments, "THREADS_PER_PAGE", 5)
+    post = _post(village.space, village.jens, kind=PostKind.QUESTION, title="Hvem slår græsset?")
+    people = [village.anne, village.hanne]
+    made = [
+        comments.add_comment(post, village.space, by=people[i % 2], body=f"Svar nummer {i + 1}")
+        for i in range(12)
+    ]
+    reply = comments.add_comment(
+        post, village.space, by=village.jens, body="Tak for svaret", parent_id=made[5].id
+    )
+    db.session.commit()
+    return post, made, reply
+
+
+def _shown(page: str) -> list[int]:
+    import re
+
+    return [int(n) for n in re.findall(r"Svar nummer (\d+)<", page)]
+
+
+def test_a_long_conversation_comes_in_pages_that_work_without_javascript(client, long_talk):
+    post, _made, _reply = long_talk
+    first = client.get(f"/s/stilling/posts/{post.id}", headers=EN).text
+    assert _shown(first) == [1, 2, 3, 4, 5]
+    assert "Comments 1–5 of 12, page 1 of 3" in first and "13 answers" in first
+    assert f'href="/s/stilling/posts/{post.id}?comments=2#comments">Later comments' in first
+    assert "Earlier comments" not in first and "Tak for svaret" not in first
+
+    second = client.get(f"/s/stilling/posts/{post.id}?comments=2", headers=EN).text
+    assert _shown(second) == [6, 7, 8, 9, 10] and "Tak for svaret" in second, (
+        "a reply is on its thread's page"
+    )
+    assert f'href="/s/stilling/posts/{post.id}#comments">Earlier comments' in second
+    last = client.get(f"/s/stilling/posts/{post.id}?comments=3", headers=EN).text
+    assert _shown(last) == [11, 12] and "Comments 11–12 of 12, page 3 of 3" in last
+    assert "Later comments" not in last
+    assert _shown(client.get(f"/s/stilling/posts/{post.id}?comments=99", headers=EN).text) == [11, 12]
+    assert client.get(f"/s/stilling/posts/{post.id}?comments=%00").status_code == 400, "refused at the edge"
+    for junk in ("0", "-1", "abc", "99999999999999999999"):
+        assert _shown(client.get(f"/s/stilling/posts/{post.id}?comments={junk}", headers=EN).text) == [
+            1,
+            2,
+            3,
+            4,
+            5,
+        ]
+
+    short = _post(post.space, post.author, title="Kort")
+    db.session.commit()
+    assert "Later comments" not in client.get(f"/s/stilling/posts/{short.id}", headers=EN).text
+
+
+def test_links_to_a_comment_find_its_page(client, login, village, long_talk):
+    post, made, _reply = long_talk
+    login(village.jens)
+    response = client.post(f"/s/stilling/posts/{post.id}/comments", data={"body": "Et trettende svar"})
+    new = db.session.scalars(sa.select(Comment).where(Comment.body == "Et trettende svar")).one()
+    assert response.headers["Location"].endswith(f"/s/stilling/posts/{post.id}?comments=3#comment-{new.id}")
+    response = client.post(f"/s/stilling/comments/{made[6].id}/thanks")
+    assert response.headers["Location"].endswith(f"?comments=2#comment-{made[6].id}")
+    response = client.post(
+        f"/s/stilling/posts/{post.id}/comments", data={"body": "Endnu et svar", "parent_id": made[7].id}
+    )
+    assert response.headers["Location"].endswith(
+        "?comments=2#comment-"
+        + str(db.session.scalar(sa.select(Comment.id).where(Comment.body == "Endnu et svar")))
+    )
+
+    client.post(f"/s/stilling/posts/{post.id}/accept", data={"comment_id": made[8].id})
+    first = client.get(f"/s/stilling/posts/{post.id}", headers=EN).text
+    assert (
+        f'href="/s/stilling/posts/{post.id}?comments=2#comment-{made[8].id}">Go to the best answer' in first
+    )
+    second = client.get(f"/s/stilling/posts/{post.id}?comments=2", headers=EN).text
+    assert "Go to the best answer" not in second and "Best answer" in second
+
+
+def test_a_page_of_comments_costs_the_same_queries_as_a_short_one(app, client, village, long_talk):
+    from tests.test_query_counts import _count
+
+    post, _made, _reply = long_talk
+    short = _post(village.space, village.jens, kind=PostKind.QUESTION, title="Kort spørgsmål")
+    comments.add_comment(short, village.space, by=village.anne, body="Et svar")
+    db.session.commit()
+    assert _count(app, client, f"/s/stilling/posts/{post.id}?comments=2") == _count(
+        app, client, f"/s/stilling/posts/{short.id}"
+    )

@@ -187,8 +187,8 @@ def current_municipality() -> Municipality | None:
     return found
 
 
-def get_in_space_or_404(model: type[T], object_id: int, space: Space) -> T:
-    obj = db.session.get(model, object_id)
+def get_in_space_or_404(model: type[T], object_id: int, space: Space, options: tuple = ()) -> T:
+    obj = db.session.get(model, object_id, options=options)
     if obj is None or getattr(obj, "space_id", None) != space.id:
         abort(404)
     return obj

@@ -18,6 +18,7 @@ from community.spaces.models import Space
 from community.spaces.permissions import can_view_space
 from community.text import plain_excerpt, render_markdown
 from community.villages.models import Comment, EventRsvp, HelpAlert, PollVote, Post, PostImage
+from community.villages.services import comments
 
 
 def _space(obj: Any) -> Space:
@@ -77,9 +78,7 @@ register(
         model=Comment,
         space_of=_space,
         author_id_of=lambda c: c.author_id,
-        url_of=lambda c: url_for(
-            "villages.post_detail", space_slug=_space(c).slug, post_id=c.post_id, _anchor=f"comment-{c.id}"
-        ),
+        url_of=lambda c: comments.comment_url(c, _space(c).slug),
         title_of=lambda c: plain_excerpt(c.body)[:80] or "…",
         excerpt_of=lambda c: c.body[:600],
         can_view=lambda user, c: can_view_space(user, _space(c)),

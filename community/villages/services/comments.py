@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from community import signals
@@ -156,21 +157,95 @@ class Thread:
     replies: list[Comment] = field(default_factory=list)
 
 
-def threads(post: Post) -> list[Thread]:
-    """The comments of a post, oldest first, with their replies; two queries whatever the count."""
-    comments = list(
-        db.session.scalars(
-            sa.select(Comment)
-            .where(Comment.post_id == post.id)
+#: Conversations on a long post come in pages of this many threads (a comment with its replies).
+THREADS_PER_PAGE = 50
+
+
+@dataclass
+class ThreadPage:
+    """One page of a post's conversation: ``threads`` oldest first, numbered ``first``..``last`` of
+    ``total`` threads; ``page`` of ``pages``."""
+
+    threads: list[Thread]
+    page: int
+    pages: int
+    total: int
+    first: int
+    last: int
+
+
+def threads(post: Post, page: int = 1) -> ThreadPage:
+    """A page of a post's comments, oldest first, each with its replies, and how many threads there
+    are: two queries whatever the count (a page beyond the last is the last, one query more)."""
+    per_page = THREADS_PER_PAGE
+    top = sa.and_(Comment.post_id == post.id, Comment.parent_id.is_(None))
+    total_q = sa.select(sa.func.count()).select_from(Comment).where(top).scalar_subquery()
+    while True:
+        on_page = (
+            sa.select(Comment.id)
+            .where(top)
+            .order_by(Comment.created_at, Comment.id)
+            .limit(per_page)
+            .offset((max(1, page) - 1) * per_page)
+        )
+        rows = db.session.execute(
+            sa.select(Comment, total_q)
+            .where(
+                Comment.post_id == post.id,
+                sa.or_(Comment.id.in_(on_page), Comment.parent_id.in_(on_page)),
+            )
             .order_by(Comment.created_at, Comment.id)
             .options(selectinload(Comment.author))
+        ).all()
+        total = rows[0][1] if rows else db.session.scalar(sa.select(total_q))
+        pages = max(1, -(-total // per_page))
+        if rows or page <= pages:
+            break
+        page = pages
+    page = min(max(1, page), pages)
+    by_id: dict[int, Thread] = {}
+    for comment, _total in rows:
+        if comment.parent_id is None:
+            by_id[comment.id] = Thread(comment)
+    for comment, _total in rows:
+        if comment.parent_id is not None and comment.parent_id in by_id:
+            by_id[comment.parent_id].replies.append(comment)
+    first = (page - 1) * per_page + 1 if by_id else 0
+    return ThreadPage(list(by_id.values()), page, pages, total, first, first + len(by_id) - 1 if by_id else 0)
+
+
+def page_of(comment: Comment) -> int:
+    """The page of its post's conversation that shows ``comment`` (a reply is on its thread's page)."""
+    root = comment if comment.parent_id is None else db.session.get(Comment, comment.parent_id)
+    if root is None:
+        return 1
+    before = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Comment)
+        .where(
+            Comment.post_id == root.post_id,
+            Comment.parent_id.is_(None),
+            sa.or_(
+                Comment.created_at < root.created_at,
+                sa.and_(Comment.created_at == root.created_at, Comment.id < root.id),
+            ),
         )
     )
-    top = {c.id: Thread(c) for c in comments if c.parent_id is None}
-    for c in comments:
-        if c.parent_id is not None and c.parent_id in top:
-            top[c.parent_id].replies.append(c)
-    return list(top.values())
+    return (before or 0) // THREADS_PER_PAGE + 1
+
+
+def comment_url(comment: Comment, space_slug: str | None = None, **values) -> str:
+    """The address of ``comment`` in its place: its post's page of the conversation that shows it."""
+    page = page_of(comment)
+    if space_slug is not None:
+        values["space_slug"] = space_slug
+    return url_for(
+        "villages.post_detail",
+        post_id=comment.post_id,
+        comments=page if page > 1 else None,
+        _anchor=f"comment-{comment.id}",
+        **values,
+    )
 
 
 def thanked_by(user: User | None, post: Post) -> tuple[bool, set[int]]:

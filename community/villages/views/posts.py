@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import joinedload
 
 from community import geo
 from community.errors import DomainError
@@ -31,8 +32,8 @@ from community.villages.services import comments, events, help, polls, posts
 from community.villages.views.common import attach_error, feed_filters, official_badges, post_input, space
 
 
-def _post(post_id: int) -> Post:
-    post = get_in_space_or_404(Post, post_id, space())
+def _post(post_id: int, options: tuple = ()) -> Post:
+    post = get_in_space_or_404(Post, post_id, space(), options)
     if not can_see_content(current_user, post):
         abort(404)  # hidden or held: only its author and the space's moderators reach it
     return post
@@ -92,13 +93,18 @@ def write():
 
 @bp.get("/s/<space_slug>/posts/<int:post_id>")
 def post_detail(post_id: int):
-    return _detail_page(_post(post_id))
+    return _detail_page(_post(post_id, (joinedload(Post.author),)))
 
 
 def _detail_page(post: Post, kept: Kept | None = None) -> str:
     """The post with its comments; ``kept``: a comment, reply or answer to a help post the person just
     sent that needs their attention, shown again in its place (see ``community.forms.Kept``)."""
-    threads = comments.threads(post)
+    page = request.args.get("comments", 1, type=small_int) or 1
+    slot = kept.slot if kept is not None else None
+    if isinstance(slot, tuple) and (parent := db.session.get(Comment, slot[1])) is not None:
+        page = comments.page_of(parent)  # a reply shown again on its thread's page
+    conversation = comments.threads(post, page)
+    threads = conversation.threads
     authors = [post.author_id, *(c.author_id for t in threads for c in [t.comment, *t.replies])]
     badges = official_badges(space(), authors)
     post_thanked, comment_thanked = comments.thanked_by(current_user, post)
@@ -106,6 +112,8 @@ def _detail_page(post: Post, kept: Kept | None = None) -> str:
         "space": space(),
         "post": post,
         "threads": threads,
+        "conversation": conversation,
+        "best_answer_url": _best_answer_elsewhere(post, threads),
         "badges": badges,
         "post_thanked": post_thanked,
         "comment_thanked": comment_thanked,
@@ -172,8 +180,9 @@ def edit(post_id: int):
     ), 400 if form.errors else 200
 
 
-def _action(post_id: int, do, message: str | None, *, anchor: str | None = None):
-    """A button that POSTs: load, check the CSRF form, call the service, commit, go back to the post."""
+def _action(post_id: int, do, message: str | None, *, anchor: str | None = None, url=None):
+    """A button that POSTs: load, check the CSRF form, call the service, commit, go back to the post
+    (at ``anchor``, or to what ``url()`` names, e.g. a comment on its page of the conversation)."""
     post = _post(post_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -188,7 +197,7 @@ def _action(post_id: int, do, message: str | None, *, anchor: str | None = None)
             flash(message, "success")
         if result == "deleted":
             return redirect(url_for("spaces.front"))
-    return redirect(_detail_url(post, anchor))
+    return redirect((url and url()) or _detail_url(post, anchor))
 
 
 @bp.post("/s/<space_slug>/posts/<int:post_id>/delete")
@@ -239,9 +248,24 @@ def comment(post_id: int):
             attach_error(form, exc, "body")
         else:
             db.session.commit()
-            return redirect(_detail_url(post, f"comment-{new.id}"))
+            return redirect(comments.comment_url(new))
     kept = Kept(form, ("reply", parent) if parent else "comment")
     return _detail_page(_post(post_id), kept), kept.status
+
+
+def _best_answer_elsewhere(post: Post, threads) -> str | None:
+    """Where a question's best answer is when this page of its conversation does not show it."""
+    if post.accepted_comment_id is None:
+        return None
+    if any(c.id == post.accepted_comment_id for t in threads for c in [t.comment, *t.replies]):
+        return None
+    return _comment_url_in(post.id, post.accepted_comment_id)
+
+
+def _comment_url_in(post_id: int, comment_id: int) -> str | None:
+    """Where a comment of this post is shown, if ``comment_id`` names one."""
+    item = db.session.get(Comment, comment_id)
+    return comments.comment_url(item) if item is not None and item.post_id == post_id else None
 
 
 def _comment(comment_id: int) -> Comment:
@@ -262,9 +286,7 @@ def edit_comment(comment_id: int):
             attach_error(form, exc, "body")
         else:
             db.session.commit()
-            return redirect(
-                url_for("villages.post_detail", post_id=item.post_id, _anchor=f"comment-{item.id}")
-            )
+            return redirect(comments.comment_url(item))
     post = _post(item.post_id)
     return render_template(
         "villages/edit_comment.html",
@@ -285,6 +307,7 @@ def delete_comment(comment_id: int):
         lambda p: comments.delete_comment(item, p, space(), by=current_user),
         _("The comment is deleted."),
         anchor="comments",
+        url=lambda: _comment_url_in(item.post_id, item.id),
     )
 
 
@@ -296,7 +319,7 @@ def thank_comment(comment_id: int):
         item.post_id,
         lambda p: comments.thank_comment(item, space(), by=current_user),
         None,
-        anchor=f"comment-{item.id}",
+        url=lambda: comments.comment_url(item),
     )
 
 
@@ -309,7 +332,7 @@ def accept(post_id: int):
         post_id,
         lambda p: comments.accept_answer(p, space(), comment_id=comment_id, by=current_user),
         _("Marked as solved."),
-        anchor=f"comment-{comment_id}",
+        url=lambda: _comment_url_in(post_id, comment_id),
     )
 
 
