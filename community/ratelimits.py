@@ -4,7 +4,9 @@
    (``WRITE_LIMIT_USER``), and every POST without an account against one per address
    (``WRITE_LIMIT_IP``): a new route is covered without anyone remembering a decorator;
 2. routes that create content or send e-mail have a stricter allowance of their own per person
-   (``CREATE_LIMITS``, by endpoint: posts, comments, messages, fault reports, join requests …);
+   (``CREATE_LIMITS``, by endpoint: posts, comments, private messages, fault reports, join requests,
+   ideas, questions, consultation proposals, reports to moderation …; a test checks every key is a
+   route, so a renamed endpoint cannot silently lose its limit);
 3. the account pages (``accounts/views.py``): login per address and per account *and* address,
    counting failed attempts only, so someone guessing elsewhere never locks the owner out; registration
    per address; reset per address and per e-mail.
@@ -30,7 +32,7 @@ CREATE_LIMITS: dict[str, str] = {
     "villages.write": "10 per 10 minutes;40 per day",
     "villages.comment": "30 per 10 minutes;200 per day",
     "villages.respond": "10 per 10 minutes;50 per day",
-    "villages.send_message": "30 per 10 minutes;300 per day",
+    "conversations.send": "30 per 10 minutes;300 per day",
     "maintenance.fault_new": "10 per 10 minutes;30 per day",
     "maintenance.fault_update": "30 per 10 minutes;200 per day",
     "maintenance.request_new": "10 per 10 minutes;50 per day",
@@ -40,6 +42,13 @@ CREATE_LIMITS: dict[str, str] = {
     "spaces.join": "10 per 10 minutes;30 per day",
     "spaces.invite": "30 per 10 minutes;100 per day",
     "accounts.resend_confirmation": "3 per 10 minutes;10 per day",
+    "engagement.idea_new": "5 per 10 minutes;20 per day",
+    "engagement.idea_comment": "30 per 10 minutes;200 per day",
+    "engagement.qa_ask": "10 per 10 minutes;50 per day",
+    "engagement.meeting_comment": "30 per 10 minutes;200 per day",
+    "engagement.consultation_comment": "30 per 10 minutes;200 per day",
+    "engagement.consultation_propose": "10 per 10 minutes;30 per day",
+    "moderation.report": "20 per 10 minutes;100 per day",
 }
 DEFAULTS = {
     "WRITE_LIMIT_USER": "60 per minute;1000 per hour",

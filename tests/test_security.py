@@ -384,6 +384,48 @@ def test_posting_is_limited_per_person_on_every_route(app, client, login, villag
     assert client.post("/notifications/read-all").status_code == 429
 
 
+def test_every_stricter_limit_names_a_route_that_exists(app):
+    """A renamed endpoint would silently lose its stricter allowance (``villages.send_message`` did when
+    conversations moved to their own blueprint)."""
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}
+    assert set(app.config["CREATE_LIMITS"]) - endpoints == set()
+    writes = {"conversations.send", "moderation.report", "engagement.idea_new", "engagement.idea_comment"}
+    writes |= {"engagement.qa_ask", "engagement.meeting_comment", "engagement.consultation_comment"}
+    writes |= {"engagement.consultation_propose"}
+    assert writes <= set(app.config["CREATE_LIMITS"])
+
+
+def test_private_messages_have_their_own_limit(app, client, login, village, monkeypatch):
+    from community.villages.models import HelpCategory, PostKind
+    from community.villages.services import help as village_help
+    from community.villages.services import posts as village_posts
+    from community.villages.services.posts import PostInput
+
+    monkeypatch.setitem(app.config, "NEW_ACCOUNT_DAYS", 0)  # the gentle limit for new accounts aside
+    help_request = village_posts.create_post(
+        village.space,
+        by=village.anne,
+        data=PostInput(
+            kind=PostKind.HELP_REQUEST,
+            title="Hjælp i haven",
+            body="Hækken",
+            help_category=HelpCategory.GARDEN,
+        ),
+    )
+    thread = village_help.respond(help_request, village.space, by=village.jens, message="Jeg kan hjælpe")
+    db.session.commit()
+    allowed = int(app.config["CREATE_LIMITS"]["conversations.send"].split()[0])
+    assert allowed < 60, "stricter than the allowance every write has"
+    login(village.jens)
+    for n in range(allowed):
+        response = client.post(f"/messages/{thread.id}", data={"body": f"Besked nummer {n}"})
+        assert response.status_code == 302, n
+    over = client.post(f"/messages/{thread.id}", data={"body": "En til"}, headers=EN)
+    assert over.status_code == 429 and "Too many attempts" in over.text
+    login(village.anne)  # per person: the other side can still answer
+    assert client.post(f"/messages/{thread.id}", data={"body": "Tak!"}).status_code == 302
+
+
 def test_behind_a_proxy_each_citizen_has_their_own_allowance(tmp_path):
     from tests.support import reset_schema
 
