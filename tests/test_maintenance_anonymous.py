@@ -7,6 +7,7 @@ the "is it this one?" check and the routing."""
 from __future__ import annotations
 
 import hashlib
+import re
 from html import unescape
 
 import pytest
@@ -69,6 +70,10 @@ def test_a_report_without_an_account_and_its_private_link(client, pitches, outbo
     private = unescape(client.get(link_in(mail), headers=EN).text)
     assert "Your report: Goal or net at Stilling Stadion, bane 1" in private and "Received" in private
     assert "kirsten@example.org" in private
+    # Reported today reads "today", as on the public page, not "0 days ago" (point 15).
+    assert "0 days" not in private and re.search(r"<dd>[^<]*· today</dd>", private)
+    danish = unescape(client.get(link_in(mail), headers={"Accept-Language": "da"}).text)
+    assert "0 dage" not in danish and re.search(r"<dd>[^<]*· i dag</dd>", danish)
     assert client.get("/maintenance/faults/follow/not-a-token").status_code == 404
     # The public page never shows who reported; whoever handles it does.
     public = client.get(f"/maintenance/faults/{report.id}", headers=EN).text

@@ -229,6 +229,14 @@ def test_today_is_in_route_order_and_marked_with_big_buttons_without_javascript(
     assert order == sorted(order)
     assert ">1. Stilling Stadion, bane 1<" in page and ">3. Ry Stadion<" in page
     assert "3 visits left, in the order to drive them: the nearest next." in page
+    # Distances as every page writes them (community/formatting.py): a decimal under 10 km, none above.
+    assert re.findall(r"· ([^<·]*km from[^<]*)<", page) == [
+        "5.7 km from the start",
+        "0.2 km from the stop before",
+        "15 km from the stop before",
+    ]
+    danish = client.get("/s/groenne-omraader/plan/today", headers={"Accept-Language": "da"}).text
+    assert "5,7 km fra start" in danish and "15 km fra forrige stop" in danish
     assert (
         'name="back" value="today"' in page
         and "<script" not in page.split("<main", 1)[1].split("</main>", 1)[0]

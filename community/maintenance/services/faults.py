@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -365,7 +364,3 @@ def routed_to(space_id: int, *, limit: int = 50) -> list[FaultReport]:
             .options(selectinload(FaultReport.facility))
         )
     )
-
-
-def age_days(moment: datetime) -> int:
-    return max(0, (utcnow() - moment).days)

@@ -10,7 +10,7 @@ from community.db import utcnow
 from community.errors import DomainError
 from community.extensions import db
 from community.forms import small_int
-from community.i18n import _, _l, format_datetime, format_decimal, to_utc
+from community.i18n import _, _l, format_datetime, to_utc
 from community.maintenance import bp, permissions
 from community.maintenance.forms import DoneForm, MoveForm, PlanForm, SkipForm
 from community.maintenance.models import Agreement, FeedScope, Visit
@@ -171,7 +171,6 @@ def today():
         finished=finished,
         can_act=permissions.can_act_for_contractor(current_user, space()),
         skip_reasons=SKIP_REASONS,
-        format_km=lambda km: format_decimal(round(km, 1), format="0.0"),
         action_form=FlaskForm(),
     )
 

@@ -201,7 +201,6 @@ def fault_followed(token: str):
             report=found,
             updates=service.updates(found),
             token=token,
-            age=service.age_days(found.created_at),
             action_form=FlaskForm(),
         )
     )
@@ -241,7 +240,6 @@ def _page(found: FaultReport, *, form=None, status=200):
         sees_reporter=permissions.can_see_reporter(current_user, found),
         form=form or FaultUpdateForm(formdata=None),
         action_form=FlaskForm(),
-        age=service.age_days(found.created_at),
     ), status
 
 
