@@ -16,12 +16,33 @@ from community.moderation.registry import ContentType, register
 from community.text import plain_excerpt
 
 
+def _case_municipality(message: Message) -> int | None:
+    from community.moderation.models import Case
+
+    return db.session.scalar(
+        sa.select(Case.municipality_id).where(Case.content_type == "message", Case.content_id == message.id)
+    )
+
+
+def _municipality_of(message: Message) -> int | None:
+    """The municipality whose staff moderate a message: the one its case was reported to (a
+    conversation belongs to no space), else, before any report, the request's."""
+    from community.moderation.guard import scope_of
+
+    found = _case_municipality(message)
+    return found if found is not None else scope_of(None)[0]
+
+
 def _in_conversation(user: Any, message: Message) -> bool:
+    """Only the conversation's members see a message; the municipality's staff see it only once it
+    was reported to their municipality (through its case), never by being staff alone."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return db.session.get(ConversationMember, (message.conversation_id, user.id)) is not None or bool(
-        user.is_staff
-    )
+    if db.session.get(ConversationMember, (message.conversation_id, user.id)) is not None:
+        return True
+    if user.staff_municipality_id is None:
+        return False
+    return _case_municipality(message) == user.staff_municipality_id
 
 
 def _delete_message(message: Message, _by: Any) -> None:
@@ -42,6 +63,7 @@ register(
         delete=_delete_message,
         author_attr="sender_id",
         text_attr="body",
+        municipality_of=_municipality_of,
     )
 )
 

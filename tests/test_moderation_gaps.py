@@ -1,0 +1,93 @@
+"""Moderation and privacy, the gaps an audit found, each through the app: who sees a private message,
+assisted help requests and a deleted filer, staff acting only on their own municipality's people, safe
+watched-word patterns, links to the pages, old exports removed, images in the export, and the
+decisions nobody had tested."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from community import geo
+from community.conversations import services as conversations
+from community.extensions import db
+from community.moderation.models import Case
+from community.spaces import services as space_services
+from community.villages.models import HelpCategory, PostKind
+from community.villages.services import posts
+from community.villages.services.posts import PostInput
+
+EN = {"Accept-Language": "en"}
+DA = {"Accept-Language": "da"}
+
+
+def _post(space, by, title="Loppemarked lørdag", body="Kom og handl i forsamlingshuset.", **kw):
+    kind = kw.pop("kind", PostKind.DISCUSSION)
+    category = HelpCategory.SHOPPING if kind in (PostKind.HELP_REQUEST, PostKind.HELP_OFFER) else None
+    post = posts.create_post(
+        space, by=by, data=PostInput(kind=kind, title=title, body=body, help_category=category, **kw)
+    )
+    db.session.flush()
+    return post
+
+
+def _report(client, login, user, kind, item_id, reason="harassment", **extra):
+    login(user)
+    return client.post(f"/report/{kind}/{item_id}", data={"reason": reason, **extra}, headers=EN)
+
+
+@pytest.fixture
+def people(village, make_user, member, municipality):
+    """Stilling (Skanderborg) with more villagers, Skanderborg's staff member Mette, and Aarhus with
+    its own staff member Lars."""
+    village.bo = make_user("bo@example.org", name="Bo")
+    village.eva = make_user("eva@example.org", name="Eva")
+    member(village.space, village.bo)
+    member(village.space, village.eva)
+    village.mette = make_user("kommune@example.org", name="Mette", staff_of=municipality)
+    village.municipality = municipality
+    village.aarhus = space_services.create_municipality(name="Aarhus Kommune", place=geo.resolve("Aarhus"))
+    village.lars = make_user("lars@aarhus.example.org", name="Lars", home="Aarhus", staff_of=village.aarhus)
+    return village
+
+
+# --- 1: a private message is for its conversation, and for staff only through a case ---------------
+
+
+def test_only_members_see_a_message_and_staff_only_through_their_own_case(client, login, people):
+    v = people
+    conversation = conversations.start("villages.post", 1, starter=v.jens, others=[v.anne])
+    message = conversations.send(conversation, sender=v.jens, body="Min hemmelige besked til Anne")
+    db.session.commit()
+
+    # Staff of another municipality, and even this one's, see nothing of it before it is reported.
+    for staff in (v.lars, v.mette):
+        login(staff)
+        page = client.get(f"/report/message/{message.id}", headers=EN)
+        assert page.status_code == 404 and "hemmelige" not in page.get_data(as_text=True)
+
+    # A member of the conversation reports it; it goes to her municipality's staff.
+    login(v.anne)
+    form = client.get(f"/report/message/{message.id}", headers=EN)
+    assert form.status_code == 200 and "Min hemmelige besked" in form.get_data(as_text=True)
+    assert _report(client, login, v.anne, "message", message.id).status_code == 302
+    case = db.session.scalar(sa.select(Case).where(Case.content_type == "message"))
+    assert case.municipality_id == v.municipality.id and case.report_count == 1
+
+    login(v.mette)
+    assert "Min hemmelige besked" in client.get(f"/admin/moderation/cases/{case.id}", headers=EN).text
+    assert "Min hemmelige besked" in client.get("/admin/moderation/", headers=EN).text
+    login(v.lars)
+    assert client.get(f"/admin/moderation/cases/{case.id}").status_code == 404
+    assert client.get(f"/report/message/{message.id}").status_code == 404
+    assert "Min hemmelige besked" not in client.get("/admin/moderation/", headers=EN).text
+    # An outsider in the same municipality: nothing either.
+    assert _report(client, login, v.bo, "message", message.id).status_code == 404
+
+    # The case's staff act on it: hidden, and the sender is told.
+    login(v.mette)
+    response = client.post(
+        f"/admin/moderation/cases/{case.id}", data={"action": "hide", "reason": "Chikane"}, headers=EN
+    )
+    assert response.status_code == 302
+    assert db.session.get(type(message), message.id).is_hidden
