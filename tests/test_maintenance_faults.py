@@ -213,3 +213,51 @@ def test_a_report_is_followed_like_anything_else_and_muting_it_silences(client, 
         )
     ).all()
     assert [n.context["status"] for n in told] == ["fixed"]
+
+
+def test_the_overview_lists_open_reports_at_a_place_in_the_same_number_of_queries(
+    client, login, pitches, query_counter
+):
+    """A pothole in a road has no facility: the overview lists it (category, place, age, status, link),
+    and the page costs the same queries with one such report as with six; fixed ones leave the table."""
+    p = pitches
+
+    def pothole(place: str) -> FaultReport:
+        from community import geo
+
+        found = geo.resolve(place)
+        return faults.report_fault(
+            p.municipality,
+            faults.FaultInput(
+                category=FaultCategory.POTHOLE,
+                description="Hul i vejen.",
+                latitude=found.lat,
+                longitude=found.lon,
+                place_label=found.label,
+            ),
+            by=p.jens,
+        )
+
+    first = pothole("Ry")
+    old = pothole("Stilling")
+    old.created_at = utcnow() - timedelta(days=3)
+    faults.update(old, by=p.mette, status=FaultStatus.FIXED, note="Lappet.")
+    db.session.commit()
+    login(p.mette)
+
+    def table() -> str:
+        page = client.get("/maintenance/overview", headers=EN).text
+        return page.split('id="places-heading"', 1)[1].split("</section>", 1)[0]
+
+    table()  # the first page of a session also reads what later pages find cached
+    with query_counter() as one:
+        shown = table()
+    assert f'href="/maintenance/faults/{first.id}">Pothole</a>' in shown and ">Ry</td>" in shown
+    assert f"/maintenance/faults/{old.id}" not in shown, "a fixed report is no longer open"
+    for place in ("Skanderborg", "Stilling", "Ry", "Galten", "Skanderborg"):
+        pothole(place)
+    db.session.commit()
+    with query_counter() as six:
+        shown = table()
+    assert shown.count('href="/maintenance/faults/') == 6
+    assert six.n == one.n

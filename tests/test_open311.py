@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qsl
 from xml.etree import ElementTree as ET
@@ -233,7 +234,7 @@ def _spec_post(**changes: str) -> dict[str, str]:
     return form
 
 
-def test_the_specs_example_post_makes_the_same_fault_report_as_the_form(client, pitches, outbox):
+def test_the_specs_example_post_makes_the_same_fault_report_as_the_form(client, login, pitches, outbox):
     key = _key(pitches.municipality, pitches.mette)
     response = client.post("/open311/v2/requests.xml", data=_spec_post(api_key=key))
     assert response.status_code == 201, response.data
@@ -251,10 +252,19 @@ def test_the_specs_example_post_makes_the_same_fault_report_as_the_form(client, 
     assert report.reporter_email == "smit222@sfgov.edu" and report.reporter_name == "john smith"
     # As from the form: the reporter gets the private follow link, the municipality's staff are told.
     assert sorted(m["To"] for m in outbox()) == ["mette@example.org", "smit222@sfgov.edu"]
-    # The maintenance overview and the public list show it, and requests.xml has it.
+    # The public list shows it, requests.xml has it, and staff see it on the maintenance overview (a
+    # place, not a facility: in the table of open reports at a place, and on the map).
     assert f"/maintenance/faults/{report_id}" in client.get("/maintenance/faults/").text
     listed = _xml(client.get("/open311/v2/requests.xml"))
     assert str(report_id) in [r.findtext("service_request_id") for r in listed]
+    login(pitches.mette)
+    overview = client.get("/maintenance/overview", headers={"Accept-Language": "en"})
+    assert overview.status_code == 200
+    table = overview.text.split('id="places-heading"', 1)[1].split("</table>", 1)[0]
+    assert f'href="/maintenance/faults/{report_id}">Pothole</a>' in table
+    assert ">Ry</td>" in table and ">today</td>" in table and ">Received</span>" in table
+    map_points = overview.text.split("data-points='", 1)[1].split("'", 1)[0]
+    assert f"/maintenance/faults/{report_id}" in unescape(map_points)
     token = ours.findtext("request/token")
     looked_up = _xml(client.get(f"/open311/v2/tokens/{token}.xml"))
     assert _shape(looked_up) == _shape(_spec_xml("tokens.xml"))

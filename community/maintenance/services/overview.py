@@ -1,5 +1,6 @@
-"""The municipality's overview: facilities with open reports and requests, overdue visits, requests by
-age, and compliance per contractor and month (the share of planned visits done on time)."""
+"""The municipality's overview: facilities with open reports and requests, open reports at a place
+rather than a facility (a pothole in a road), overdue visits, requests by age, and compliance per
+contractor and month (the share of planned visits done on time)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from community.maintenance.models import (
     VisitStatus,
 )
 from community.maintenance.services.plans import GRACE
+from community.moderation.permissions import public_clause
 from community.spaces.models import Space
 
 
@@ -75,6 +77,29 @@ def facility_load(municipality_id: int) -> list[FacilityLoad]:
         ).all()
     )
     return [FacilityLoad(f, reports.get(f.id, 0), requests.get(f.id, 0)) for f in facilities]
+
+
+#: The most open place reports the overview lists (oldest first); the fault list has the rest.
+PLACE_REPORTS_SHOWN = 200
+
+
+def open_place_reports(municipality_id: int, *, limit: int = PLACE_REPORTS_SHOWN) -> list[FaultReport]:
+    """Open fault reports at a place and not at a facility (from the web form or an Open311 client),
+    oldest first, in one query: the facility table cannot show them. Hidden ones (moderated away) are
+    left out, as on the public fault list."""
+    return list(
+        db.session.scalars(
+            sa.select(FaultReport)
+            .where(
+                FaultReport.municipality_id == municipality_id,
+                FaultReport.facility_id.is_(None),
+                FaultReport.status.in_(OPEN_FAULT_STATUSES),
+                public_clause(FaultReport),
+            )
+            .order_by(FaultReport.created_at, FaultReport.id)
+            .limit(limit)
+        )
+    )
 
 
 def request_ages(requests: list[ChangeRequest]) -> list[tuple[str, int]]:

@@ -15,8 +15,9 @@ from community.permissions import require
 @bp.get("/maintenance/overview")
 @login_required
 def overview():
-    """The municipality's overview: where reports and requests are open, what is overdue, how old the
-    open requests are, and how each contractor keeps its agreements."""
+    """The municipality's overview: where reports and requests are open (at facilities, and reports at
+    a place such as a road), what is overdue, how old the open requests are, and how each contractor
+    keeps its agreements. The same number of queries however many reports are open."""
     place = municipality()
     require(permissions.can_view_overview(current_user, place.id))
     load = service.facility_load(place.id)
@@ -35,11 +36,24 @@ def overview():
         }
         for f in busy
     ]
+    places = service.open_place_reports(place.id)
+    points += [
+        {
+            "lat": r.latitude,
+            "lon": r.longitude,
+            "title": f"{r.category_label}: {r.place_label}",
+            "kind": r.status_label,
+            "url": url_for("maintenance.fault", report_id=r.id),
+        }
+        for r in places
+    ]
     requests = request_service.open_requests(place.id)
     return render_template(
         "maintenance/overview.html",
         municipality=place,
         busy=busy,
+        places=places,
+        places_capped=len(places) >= service.PLACE_REPORTS_SHOWN,
         points=points,
         centre=(place.latitude, place.longitude),
         tile_url=current_app.config.get("TILE_URL") or "",
