@@ -91,3 +91,77 @@ def test_only_members_see_a_message_and_staff_only_through_their_own_case(client
     )
     assert response.status_code == 302
     assert db.session.get(type(message), message.id).is_hidden
+
+
+# --- 2: an employee's account is not the seniors' data they filed requests for ----------------------
+
+
+def _ask_help(client, **data):
+    from datetime import timedelta
+
+    from community.db import utcnow
+    from community.i18n import to_local
+
+    soon = utcnow() + timedelta(days=2)
+    base = {
+        "who": "me",
+        "mode": "phone",
+        "description": "Kan ikke finde brevet",
+        "window_1_start": to_local(soon).strftime("%Y-%m-%dT%H:%M"),
+        "window_1_end": to_local(soon + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        **data,
+    }
+    return client.post("/helpdesk/ask", data=base, headers=EN)
+
+
+def test_an_employees_export_and_deletion_leave_the_seniors_requests_alone(
+    client, login, people, make_user, outbox
+):
+    import io
+    import zipfile
+
+    from community.helpdesk.models import HelpRequest
+    from community.helpdesk.services import topics
+    from tests.support import PASSWORD, link_in
+
+    v = people
+    topic = topics.save_topic(v.municipality.id, name="MitID", summary="Log ind")
+    birte = make_user("birte@example.org", name="Birte", staff_of=v.municipality)
+    db.session.commit()
+    login(birte)
+    assisted = {
+        "who": "other",
+        "topic": str(topic.id),
+        "mode": "home",
+        "place": "Stilling",
+        "person_name": "Karen Olsen",
+        "phone": "86 12 34 56",
+        "consent": "y",
+        "description": "Karen skal have hjælp til e-Boks",
+    }
+    assert _ask_help(client, **assisted).status_code == 302
+    assert _ask_help(client, topic=str(topic.id), description="Min egen printer driller").status_code == 302
+    karens = db.session.scalar(sa.select(HelpRequest).where(HelpRequest.assisted.is_(True)))
+    own = db.session.scalar(sa.select(HelpRequest).where(HelpRequest.requester_id == birte.id))
+
+    # Her export holds her own request, and of the senior's only that she filed one.
+    assert client.post("/profile/data").status_code == 302
+    archive = zipfile.ZipFile(io.BytesIO(client.get(link_in(outbox()[-1])).data))
+    everything = "".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".json"))
+    assert "Min egen printer driller" in everything
+    assert "Karen" not in everything and "86123456" not in everything and "e-Boks" not in everything
+    assert f'"id": {karens.id}' in archive.read("help_requests_filed_for_others.json").decode()
+
+    # She deletes her account: her own request is emptied, Karen's stays whole with an organiser.
+    response = client.post("/profile/delete", data={"content": "keep", "password": PASSWORD})
+    assert response.status_code == 302
+    db.session.expire_all()
+    karens, own = db.session.get(HelpRequest, karens.id), db.session.get(HelpRequest, own.id)
+    assert (karens.person_name, karens.phone) == ("Karen Olsen", "86123456")
+    assert karens.consent_text and karens.description == "Karen skal have hjælp til e-Boks"
+    assert karens.place_label and karens.latitude is not None
+    assert karens.filed_by_id == v.mette.id, "handed to an organiser of the municipality"
+    assert own.description == "" and own.requester_id == birte.id
+    login(v.mette)
+    page = client.get(f"/helpdesk/requests/{karens.id}", headers=EN).text
+    assert "Karen Olsen" in page and "86" in page
