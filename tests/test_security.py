@@ -301,6 +301,81 @@ def test_pictures_of_a_members_only_space_are_for_its_members(
     assert client.get(f"/media/{private.filename}").status_code == 404, "a signed-in outsider"
 
 
+def _jpeg(colour):
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 40), colour).save(buf, "JPEG")
+    buf.seek(0)
+    return buf
+
+
+def _members_only_and_outsiders_see_not(client, login, name, *, member, outsider):
+    login(member)
+    own = client.get(f"/media/{name}")
+    assert own.status_code == 200
+    assert "private" in own.headers["Cache-Control"] and "public" not in own.headers["Cache-Control"]
+    client.post("/logout")
+    assert client.get(f"/media/{name}").status_code == 404, "an outsider with the URL"
+    login(outsider)
+    assert client.get(f"/media/{name}").status_code == 404, "a signed-in outsider"
+
+
+def test_a_visit_photo_of_a_members_only_network_is_for_its_members(
+    client, login, municipality, make_space, make_user, member
+):
+    from community.maintenance.models import Visit
+    from tests.test_maintenance_journey import build_pitches
+
+    p = build_pitches(municipality, make_space, make_user, member)
+    p.network.visibility = "members"
+    visit = db.session.scalars(sa.select(Visit).order_by(Visit.planned_at)).first()
+    db.session.commit()
+    login(p.peter)
+    done = client.post(
+        f"/s/{p.network.slug}/plan/visits/{visit.id}/done",
+        data={"note": "Klippet", "photo": (_jpeg((20, 140, 60)), "graes.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert done.status_code == 302, done.text
+    db.session.refresh(visit)
+    assert visit.photo
+    _members_only_and_outsiders_see_not(
+        client, login, visit.photo, member=p.peter, outsider=make_user("udenfor@example.org")
+    )
+
+
+def test_an_idea_picture_of_a_members_only_space_is_for_its_members_and_of_the_municipality_for_all(
+    client, login, make_space, make_user, member
+):
+    from community.engagement.models import Idea
+
+    club = make_space("club", name="Stilling IF", place="Stilling", visibility="members")
+    lars = make_user("lars@example.org", name="Lars")
+    member(club, lars)
+    db.session.commit()
+    login(lars)
+    for title, where, colour in [
+        ("Nyt klubhus", str(club.id), (200, 30, 30)),
+        ("Ny bænk", "", (30, 30, 200)),
+    ]:
+        data = {"title": title, "body": "Det ville hjælpe.", "category": "other", "space_id": where}
+        data |= {"image": (_jpeg(colour), "ide.jpg"), "image_alt": "En skitse", "confirmed": "1"}
+        sent = client.post("/engagement/ideas/new", data=data, content_type="multipart/form-data")
+        assert sent.status_code == 302, sent.text
+    private, public = (
+        db.session.scalar(sa.select(Idea).where(Idea.title == t)) for t in ("Nyt klubhus", "Ny bænk")
+    )
+    ole = make_user("ole@example.org")
+    for name in (private.image, private.thumbnail):
+        _members_only_and_outsiders_see_not(client, login, name, member=lars, outsider=ole)
+    client.post("/logout")
+    shown = client.get(f"/media/{public.image}")
+    assert shown.status_code == 200 and "public" in shown.headers["Cache-Control"]
+
+
 # --- 11: rate limits -------------------------------------------------------------------------------------
 
 

@@ -75,8 +75,12 @@ def submit(municipality: Municipality, data: IdeaInput, *, by: User) -> Idea:
     if data.image is not None and data.image.filename:
         if not data.image_alt.strip():
             raise DomainError(_("Describe the picture for those who cannot see it."), field="image_alt")
-        image, thumbnail = save_image_sizes(
-            data.image, max_bytes=IMAGE_MAX_BYTES, sizes=((1600, 1600), (480, 480)), field="image"
+        image, thumbnail = save_image_sizes(  # an idea of a members-only space: its picture as well
+            data.image,
+            max_bytes=IMAGE_MAX_BYTES,
+            sizes=((1600, 1600), (480, 480)),
+            field="image",
+            space_id=data.space.id if data.space else None,
         )
     idea = Idea(
         municipality_id=municipality.id,

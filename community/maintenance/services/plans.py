@@ -132,7 +132,8 @@ def mark_done(
     if visit.status == VisitStatus.CANCELLED:
         raise Conflict(_("This visit is cancelled: %(reason)s", reason=visit.reason))
     if photo is not None and photo.filename:
-        visit.photo = save_image(photo, max_bytes=PHOTO_MAX_BYTES, field="photo")
+        # The contractor network's picture: for its members only when the network is members-only.
+        visit.photo = save_image(photo, max_bytes=PHOTO_MAX_BYTES, field="photo", space_id=visit.space_id)
     visit.status = VisitStatus.DONE
     visit.done_at = utcnow()
     visit.done_by_id = by.id
