@@ -16,7 +16,7 @@ from community.db import utcnow
 from community.extensions import db
 from community.moderation.models import ActionKind, AuditEntry, ModerationState
 from community.spaces.models import Visibility
-from community.villages.models import Comment, Post, PostKind
+from community.villages.models import Comment, HelpCategory, Post, PostKind
 from community.villages.services import posts as post_service
 
 EN = {"Accept-Language": "en"}
@@ -488,3 +488,183 @@ def test_ideas_are_listed_as_on_the_pages_members_only_ones_for_members(
     assert {i["id"] for i in mine} == {public.id, private.id}
     for path in ("consultations", "meetings", "qa"):
         assert client.get(f"/api/v1/engagement/{path}").json == {"items": []}
+
+
+# --- fault reports, help nearby, drop-in sessions, facilities ---------------------------------------
+
+
+def _faults():
+    from community.maintenance.models import FaultReport
+
+    return list(db.session.scalars(sa.select(FaultReport).order_by(FaultReport.id)))
+
+
+def test_a_fault_reported_twice_nearby_asks_first_and_one_outside_is_refused(client, village):
+    """201; the same kind nearby is a 409 naming the first (``similar``), nothing made; with
+    ``confirm_new`` a second report; a place outside the municipality a 400, nothing made."""
+    secret = _token(village.jens, Scope.READ, Scope.WRITE)
+    body = {"category": "pothole", "description": "Hul i vejen.", "latitude": 56.066, "longitude": 9.993}
+    first = client.post("/api/v1/faults", json=body, headers=bearer(secret))
+    assert first.status_code == 201, first.json
+    assert first.json["category"] == "pothole" and first.json["status"] == "received"
+    assert first.json["facility_id"] is None and first.json["links"]["html"].endswith(
+        f"/maintenance/faults/{first.json['id']}"
+    )
+    near = {**body, "latitude": 56.0662, "description": "Hul ved busstoppestedet."}
+    asked = client.post("/api/v1/faults", json=near, headers=bearer(secret))
+    assert asked.status_code == 409 and asked.content_type == "application/problem+json"
+    assert [s["id"] for s in asked.json["similar"]] == [first.json["id"]]
+    assert asked.json["code"] == "rule" and len(_faults()) == 1
+    confirmed = client.post("/api/v1/faults", json={**near, "confirm_new": True}, headers=bearer(secret))
+    assert confirmed.status_code == 201 and confirmed.json["id"] != first.json["id"]
+    assert len(_faults()) == 2
+    copenhagen = {**body, "latitude": 55.6761, "longitude": 12.5683, "confirm_new": True}
+    outside = client.post("/api/v1/faults", json=copenhagen, headers=bearer(secret))
+    assert outside.status_code == 400 and outside.content_type == "application/problem+json"
+    assert "outside Skanderborg Kommune" in outside.json["detail"]
+    assert len(_faults()) == 2
+
+
+def test_hidden_fault_reports_are_neither_listed_nor_found(client, village):
+    from community.maintenance.models import FaultCategory
+    from community.maintenance.services import faults
+
+    def report(description: str):
+        return faults.report_fault(
+            village.space.municipality,
+            faults.FaultInput(
+                category=FaultCategory.LITTER,
+                description=description,
+                latitude=56.066,
+                longitude=9.993,
+                place_label="Stilling",
+            ),
+            by=village.jens,
+        )
+
+    shown, hidden = report("Fyldt skraldespand."), report("Reklame for noget helt andet.")
+    hidden.moderation_state = ModerationState.HIDDEN
+    db.session.commit()
+    listed = client.get("/api/v1/faults").json["items"]
+    assert [r["id"] for r in listed] == [shown.id]
+    assert client.get(f"/api/v1/faults/{shown.id}").status_code == 200
+    missing = client.get(f"/api/v1/faults/{hidden.id}", headers=bearer(_token(village.anne)))
+    assert missing.status_code == 404 and missing.content_type == "application/problem+json"
+    assert client.get(f"/api/v1/faults/{hidden.id}").status_code == 404
+
+
+def test_help_nearby_shows_a_members_only_spaces_help_only_to_its_members(
+    client, village, make_space, make_user, member
+):
+    from community import geo
+
+    closed = make_space(name="Stilling Vej 4", place="Stilling", visibility=Visibility.MEMBERS)
+    neighbour = make_user(name="Nabo")
+    member(closed, neighbour)
+    stilling = geo.resolve("Stilling")
+    public = _post(
+        village.space,
+        village.jens,
+        title="Kørsel til lægen",
+        kind=PostKind.HELP_REQUEST,
+        help_category=HelpCategory.TRANSPORT,
+        place=stilling,
+    )
+    private = _post(
+        closed,
+        neighbour,
+        title="Hjælp med hækken",
+        kind=PostKind.HELP_REQUEST,
+        help_category=HelpCategory.GARDEN,
+        place=stilling,
+    )
+    db.session.commit()
+    url = f"/api/v1/help/nearby?lat={stilling.lat}&lon={stilling.lon}&radius_km=5"
+    anyone = client.get(url).json["items"]
+    assert [n["post"]["id"] for n in anyone] == [public.id] and anyone[0]["distance_km"] < 1
+    outsider = client.get(url, headers=bearer(_token(village.ole))).json["items"]
+    assert [n["post"]["id"] for n in outsider] == [public.id]
+    members = client.get(url, headers=bearer(_token(neighbour))).json["items"]
+    assert {n["post"]["id"] for n in members} == {public.id, private.id}
+    garden = client.get(url + "&category=garden", headers=bearer(_token(neighbour))).json["items"]
+    assert [n["post"]["title"] for n in garden] == ["Hjælp med hækken"]
+
+
+def test_drop_in_sessions_count_their_free_seats_and_free_only_leaves_full_ones_out(
+    client, municipality, make_user
+):
+    from community import geo
+    from community.helpdesk.services import sessions
+
+    organiser, senior = make_user(staff_of=municipality), make_user()
+    start = utcnow() + timedelta(days=2)
+
+    def session(title: str, seats: int, days: int):
+        return sessions.create_sessions(
+            municipality.id,
+            by=organiser,
+            title=title,
+            place=geo.resolve("Skanderborg"),
+            starts_at=start + timedelta(days=days),
+            ends_at=start + timedelta(days=days, hours=2),
+            seats=seats,
+            topics=[],
+        )[0]
+
+    full, roomy = session("IT-café, lille", 1, 0), session("IT-café, stor", 3, 1)
+    sessions.book(full, by=senior)
+    sessions.book(full, by=make_user(), waitlist=True)
+    sessions.book(roomy, by=senior)
+    db.session.commit()
+    items = client.get("/api/v1/helpdesk/sessions").json["items"]
+    assert [(s["id"], s["seats"], s["seats_free"], s["waiting"]) for s in items] == [
+        (full.id, 1, 0, 1),
+        (roomy.id, 3, 2, 0),
+    ]
+    assert items[0]["html"].endswith(f"/helpdesk/sessions/{full.id}")
+    free = client.get("/api/v1/helpdesk/sessions?free_only=true").json["items"]
+    assert [s["id"] for s in free] == [roomy.id]
+
+
+def test_a_facilitys_schedule_shows_closures_to_all_and_bookings_to_its_club(
+    client, municipality, make_space, make_user, member
+):
+    from community.maintenance.models import FixtureKind
+    from community.maintenance.services import facilities, fixtures
+    from tests.test_maintenance_journey import build_pitches
+
+    p = build_pitches(municipality, make_space, make_user, member)
+    start = utcnow().replace(microsecond=0) + timedelta(days=2)
+    fixtures.add_fixture(
+        p.club,
+        fixtures.FixtureInput(
+            facility_id=p.pitch2.id,
+            title="Træning U10",
+            kind=FixtureKind.TRAINING,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=90),
+        ),
+        by=p.lars,
+    )
+    facilities.close_facility(
+        p.pitch2,
+        starts_at=start + timedelta(days=1),
+        ends_at=start + timedelta(days=2),
+        reason="Vandlidende efter regnen",
+        by=p.mette,
+    )
+    db.session.commit()
+    url = f"/api/v1/facilities/{p.pitch2.id}/schedule?days=7"
+    anyone = client.get(url).json
+    assert anyone["includes_bookings"] is False
+    assert [(e["kind"], e["title"]) for e in anyone["items"]] == [("closure", "Vandlidende efter regnen")]
+    outsider = client.get(url, headers=bearer(_token(p.jens))).json
+    assert outsider["includes_bookings"] is False and len(outsider["items"]) == 1
+    club = client.get(url, headers=bearer(_token(p.lars))).json
+    assert club["includes_bookings"] is True
+    assert [(e["kind"], e["title"]) for e in club["items"]] == [
+        ("fixture", "Træning U10"),
+        ("closure", "Vandlidende efter regnen"),
+    ]
+    assert club["items"][0]["starts_at"] == start.isoformat() + "+00:00"
+    assert client.get("/api/v1/facilities/999999/schedule").status_code == 404
