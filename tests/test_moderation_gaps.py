@@ -165,3 +165,62 @@ def test_an_employees_export_and_deletion_leave_the_seniors_requests_alone(
     login(v.mette)
     page = client.get(f"/helpdesk/requests/{karens.id}", headers=EN).text
     assert "Karen Olsen" in page and "86" in page
+
+
+# --- 3 and 8: staff act on request only for their own municipality's people --------------------------
+
+
+def test_staff_export_and_delete_on_request_only_for_their_own_municipalitys_people(
+    client, login, people, make_user, outbox
+):
+    from community.moderation.models import AuditEntry
+
+    v = people
+    aarhusianer = make_user("aarhus@example.org", name="Aarhusianer", home="Aarhus")
+    db.session.commit()
+
+    # Lars of Aarhus finds nobody of Skanderborg's: Anne is in Stilling and lives in Skanderborg.
+    login(v.lars)
+    found = client.get("/admin/moderation/people?find-email=anne@example.org", headers=EN)
+    assert found.status_code == 400 and "has no link to Aarhus Kommune" in found.text
+    assert "E-mail them their data" not in found.text
+    refused = client.post(
+        "/admin/moderation/people?find-email=anne@example.org",
+        data={"what": "delete", "delete-content": "delete", "delete-confirm": "y"},
+        headers=EN,
+    )
+    assert refused.status_code == 400 and db.session.get(type(v.anne), v.anne.id).active
+    client.post("/admin/moderation/people?find-email=anne@example.org", data={"what": "export"})
+    assert not [m for m in outbox() if m["To"] == "anne@example.org"]
+    # His own citizen (a home in Aarhus) he finds.
+    assert (
+        "E-mail them their data"
+        in client.get("/admin/moderation/people?find-email=aarhus@example.org", headers=EN).text
+    )
+
+    # Mette of Skanderborg: not the Aarhus citizen, but Anne (a member) and Ole (a home in Ry).
+    login(v.mette)
+    other = client.get("/admin/moderation/people?find-email=aarhus@example.org", headers=EN)
+    assert other.status_code == 400 and "has no link to Skanderborg Kommune" in other.text
+    assert client.get("/admin/moderation/people?find-email=ole@example.org").status_code == 200
+    page = client.get("/admin/moderation/people?find-email=anne@example.org", headers=EN)
+    assert page.status_code == 200 and "E-mail them their data" in page.text
+
+    # Staff export on request: the link goes to the citizen, and the audit log says who sent it.
+    response = client.post(
+        "/admin/moderation/people?find-email=anne@example.org", data={"what": "export"}, headers=EN
+    )
+    assert response.status_code == 302
+    mails = [m for m in outbox() if m["To"] == "anne@example.org"]
+    assert len(mails) == 1
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "data_exported"))
+    assert entry.actor_id == v.mette.id and entry.target_user_id == v.anne.id
+    assert entry.municipality_id == v.municipality.id
+    from tests.support import link_in
+
+    login(v.anne)
+    download = client.get(link_in(mails[0]))
+    assert download.status_code == 200 and download.mimetype == "application/zip"
+    login(v.mette)
+    assert "data exported" in client.get("/admin/moderation/audit", headers=EN).text
+    assert aarhusianer.active

@@ -28,7 +28,7 @@ from community.moderation.guard import scope_of
 from community.moderation.models import Action, ActionKind, Block, Report
 from community.moderation.services import audit
 from community.notifications.mail import external_url, send_template
-from community.spaces.models import Membership
+from community.spaces.models import Membership, Municipality, Space
 
 EXPORT_SALT = "faelled.data-export"
 
@@ -181,6 +181,34 @@ def remove_old_exports() -> int:
     return removed
 
 
+def not_linked_message(municipality: Municipality | None) -> str:
+    return _(
+        "This person has no link to %(municipality)s: they are in none of its spaces and do not live "
+        "in it. Their own municipality handles their request.",
+        municipality=municipality.name if municipality is not None else "-",
+    )
+
+
+def linked_to(user: User, municipality: Municipality) -> bool:
+    """Whether ``user`` belongs to ``municipality`` for its staff to act on their data on request: one
+    of its employees, a member (or applicant) of one of its spaces, or living within its reach."""
+    if user.staff_municipality_id == municipality.id:
+        return True
+    in_space = db.session.scalar(
+        sa.select(Membership.user_id)
+        .join(Space, Space.id == Membership.space_id)
+        .where(Membership.user_id == user.id, Space.municipality_id == municipality.id)
+        .limit(1)
+    )
+    if in_space is not None:
+        return True
+    if user.has_home:
+        from community.spaces.tenancy import covers
+
+        return covers(municipality, user.home_latitude, user.home_longitude)  # type: ignore[arg-type]
+    return False
+
+
 def delete_account(user: User, *, by: User, keep_content: bool = True) -> None:
     """Erases the person's personal data. What they wrote stays for the threads' sake, shown as "a
     former member" (or is deleted when ``keep_content`` is False); each feature erases its own rows."""
@@ -188,6 +216,10 @@ def delete_account(user: User, *, by: User, keep_content: bool = True) -> None:
         raise DomainError(_("This account is already deleted."))
     if by.id != user.id and not by.is_staff:
         raise DomainError(_("Only the person themselves or the municipality's staff can delete an account."))
+    if by.id != user.id:
+        municipality = db.session.get(Municipality, by.staff_municipality_id)
+        if municipality is None or not linked_to(user, municipality):
+            raise DomainError(not_linked_message(municipality))
     municipality_id = by.staff_municipality_id if by.id != user.id else scope_of(None)[0]
     signals.account_deleting.send(user, keep_content=keep_content, by=by)
     db.session.execute(

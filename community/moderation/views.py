@@ -659,7 +659,7 @@ def delete_account():
 @login_required
 def staff_person():
     """Staff act on a citizen's request (by letter, at the desk): their data, or deleting the account."""
-    _staff()
+    municipality = _staff()
     find = PersonForm(prefix="find")
     person = None
     email = request.values.get("find-email", "")
@@ -667,6 +667,10 @@ def staff_person():
         person = user_by_email(email)
         if person is None or person.is_deleted:
             find.email.errors = [_("No account has this e-mail address.")]
+            person = None
+        elif not privacy.linked_to(person, municipality):
+            # Staff act for their own municipality's people only: another's citizen is not theirs.
+            find.email.errors = [privacy.not_linked_message(municipality)]
             person = None
     delete_form = StaffDeleteForm(prefix="delete")
     if request.method == "POST" and person is not None:
@@ -693,4 +697,4 @@ def staff_person():
         person=person,
         delete_form=delete_form,
         action_form=FlaskForm(),
-    )
+    ), 400 if find.email.errors else 200
