@@ -2,7 +2,10 @@
 
 gunicorn has no setting for its ``Server: gunicorn`` header, which tells a scanner which server and so
 which known flaws to try; this module drops it from every response (the proxy in front adds its own,
-or none). Other settings stay on the command line (``--workers``, ``--bind``) or ``GUNICORN_CMD_ARGS``.
+or none). A restart lets running requests finish for 25 seconds, within the 30 systemd gives a unit
+(``deploy/faelled-web.service``). Other settings stay on the command line (``--workers``, ``--bind``)
+or ``GUNICORN_CMD_ARGS``. No access log: the app logs one line per request with its tokens redacted
+(``community/logredact.py``), where gunicorn's would write reset and invitation links whole.
 """
 
 from __future__ import annotations
@@ -17,3 +20,5 @@ def _without_server(self: _wsgi.Response) -> list[str]:
 
 
 _wsgi.Response.default_headers = _without_server  # type: ignore[method-assign]
+
+graceful_timeout = 25  # seconds; deploy/faelled-web.service has TimeoutStopSec=30
