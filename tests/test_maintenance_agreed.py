@@ -19,6 +19,7 @@ from community.maintenance.models import (
     ClashNotice,
     Fixture,
     FixtureKind,
+    RequestMessage,
     RequestStatus,
     TaskType,
     Visit,
@@ -201,33 +202,62 @@ def test_accepting_moves_the_colliding_visit_instead_of_planning_one_beside_it(c
 
 def test_an_agreed_time_cancels_the_visit_left_colliding_with_a_reason(client, login, pitches):
     p = pitches
+    # Each reads in their own language (issue 10, point 17): Peter, the contractor, in English; Lars, the
+    # club's chair, in Danish. The steps in the thread and the reason are worded for the reader.
+    p.peter.locale, p.lars.locale = "en", "da"
     _match, during, request = _sat_match_and_visit(p)
     login(p.peter)
     friday_noon = p.saturday - timedelta(hours=22)
     client.post(
         f"/maintenance/requests/{request.id}/propose",
-        data={"at": to_local(friday_noon).strftime("%Y-%m-%dT%H:%M")},
+        data={"at": to_local(friday_noon).strftime("%Y-%m-%dT%H:%M"), "note": "We come from Ry."},
+    )
+    english = unescape(client.get(f"/maintenance/requests/{request.id}").text)
+    assert "Proposed time: Fri " in english and "We come from Ry." in english
+    login(p.lars)
+    danish = unescape(client.get(f"/maintenance/requests/{request.id}").text)
+    assert (
+        "Foreslået tidspunkt: fre. " in danish and "Proposed" not in danish and "We come from Ry." in danish
     )
     db.session.refresh(request)
     assert request.status == RequestStatus.PROPOSED and _planned(p) == [during]  # nothing moved yet
     # A second visit that collides too (say, from another plan), then the club agrees.
     also = plans.add_visit(p.mowing2, at=p.saturday + timedelta(minutes=30))
     db.session.commit()
-    login(p.lars)
-    client.post(f"/maintenance/requests/{request.id}/agree", headers=EN)
+    client.post(f"/maintenance/requests/{request.id}/agree")
     db.session.refresh(request)
     db.session.refresh(also)
     answering = db.session.get(Visit, request.visit_id)
     assert request.status == RequestStatus.ACCEPTED and answering.planned_at == friday_noon
     assert _planned(p) == [answering]
-    assert also.status == VisitStatus.CANCELLED and also.reason.startswith("Replaced by the visit at")
-    assert "agreed with Stilling IF" in also.reason
-    # The crew sees it cancelled with the reason, and cannot mark it done.
+    assert also.status == VisitStatus.CANCELLED
+    danish = unescape(client.get(f"/maintenance/requests/{request.id}").text)
+    assert "Det foreslåede tidspunkt passer os." in danish
+    # The crew reads the Danish chair's answer and the reason in English, sees the visit cancelled, and
+    # cannot mark it done.
     login(p.peter)
-    page = unescape(client.get(f"/s/groenne-omraader/plan/visits/{also.id}", headers=EN).text)
-    assert "Cancelled" in page and "Replaced by the visit at" in page and "Mark it done" not in page
-    assert client.post(f"/s/groenne-omraader/plan/visits/{also.id}/done", data={}).status_code == 400
+    english = unescape(client.get(f"/maintenance/requests/{request.id}").text)
+    assert "The proposed time suits us." in english and "passer os" not in english
+    page = unescape(client.get(f"/s/groenne-omraader/plan/visits/{also.id}").text)
+    assert "Cancelled" in page and "Replaced by the visit at Fri " in page
+    assert "agreed with Stilling IF." in page and "Erstattet" not in page and "Mark it done" not in page
+    response = client.post(f"/s/groenne-omraader/plan/visits/{also.id}/done", data={})
+    assert response.status_code == 400
+    assert "Replaced by the visit at" in unescape(response.text)
     assert db.session.scalar(sa.select(sa.func.count(ChangeRequest.id))) == 1
+
+
+def test_steps_written_before_kinds_keep_their_text(client, login, pitches):
+    """A thread's rows from before steps were stored as kinds are shown as they were written."""
+    p = pitches
+    _match, _during, request = _sat_match_and_visit(p)
+    db.session.add(
+        RequestMessage(request_id=request.id, author_id=p.peter.id, body="Foreslået tidspunkt: fre.")
+    )
+    db.session.commit()
+    login(p.lars)
+    page = unescape(client.get(f"/maintenance/requests/{request.id}", headers=EN).text)
+    assert "Foreslået tidspunkt: fre." in page
 
 
 def test_a_proposal_whose_time_has_passed_cannot_be_agreed(client, login, pitches):

@@ -21,17 +21,24 @@ def register_system(kind: str, text: SystemText) -> None:
     SYSTEM[kind] = text
 
 
-def message_text(message: Any) -> str:
-    """A system message in the current language (a person's message is shown as they wrote it)."""
-    if message.kind is None:
-        return message.body
-    entry = SYSTEM.get(message.kind)
+def system_text(kind: str | None, params: dict[str, Any] | None, written: str = "") -> str:
+    """What the system said (a registered ``kind`` and its ``params``) in the current language, or
+    ``written`` as a person wrote it when there is no kind. Any row that stores a kind and its
+    parameters beside its text is put into words here, not only a conversation's messages."""
+    if kind is None:
+        return written
+    entry = SYSTEM.get(kind)
     try:
         if entry is not None:
-            return entry(message.params or {})
+            return entry(params or {})
     except (KeyError, ValueError):
         pass
     return _("Something changed in this conversation.")
+
+
+def message_text(message: Any) -> str:
+    """A system message in the current language (a person's message is shown as they wrote it)."""
+    return system_text(message.kind, message.params, message.body)
 
 
 register(

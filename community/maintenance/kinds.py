@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from community.conversations.kinds import register_system
 from community.i18n import _, format_datetime, ngettext
 from community.notifications.kinds import Kind, register
 
@@ -160,5 +161,16 @@ register(
             status=_fault_status(c["status"]),
         ),
         _fault,
+    ),
+)
+
+# --- steps noted in a request's thread and reasons the system gives, in the reader's language ----------
+
+register_system("maintenance.proposed", lambda p: _("Proposed time: %(when)s.", when=_when(p["when"])))
+register_system("maintenance.proposal_accepted", lambda p: _("The proposed time suits us."))
+register_system(
+    "maintenance.visit_replaced",
+    lambda p: _(
+        "Replaced by the visit at %(when)s agreed with %(club)s.", when=_when(p["when"]), club=p["club"]
     ),
 )

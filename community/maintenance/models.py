@@ -335,6 +335,10 @@ class Visit(SpaceScopedMixin, db.Model):
     photo: Mapped[str | None] = mapped_column(sa.String(80))
     note: Mapped[str] = mapped_column(sa.Text, default="")
     reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: A reason the system gives (a cancelled visit replaced by an agreed one): its kind and parameters,
+    #: put into words in the reader's language (``reason_text``); ``reason`` is what a person wrote.
+    reason_kind: Mapped[str | None] = mapped_column(sa.String(40))
+    reason_params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     #: The grass height the crew measured when they came (mm), for the service level.
     height_mm: Mapped[int | None]
 
@@ -350,6 +354,13 @@ class Visit(SpaceScopedMixin, db.Model):
     @property
     def is_planned(self) -> bool:
         return self.status == VisitStatus.PLANNED
+
+    @property
+    def reason_text(self) -> str:
+        """Why it was skipped or cancelled, in the reader's language when the system gave the reason."""
+        from community.conversations.kinds import system_text
+
+        return system_text(self.reason_kind, self.reason_params, self.reason)
 
 
 class ChangeRequest(SpaceScopedMixin, TimestampMixin, db.Model):
@@ -404,13 +415,20 @@ class ChangeRequest(SpaceScopedMixin, TimestampMixin, db.Model):
 
 
 class RequestMessage(db.Model):
+    """Written in the thread by a person (``kind`` is None, ``body`` their words), or a step the system
+    notes for them ("Proposed time: …"): a ``kind`` and its ``params``, worded in the reader's language
+    when shown, as a conversation's system messages are (``|message_text``); ``body`` then holds only
+    what the person added (a note with the proposal)."""
+
     __tablename__ = "request_message"
     __table_args__ = (sa.Index("ix_request_message_request_created", "request_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("change_request.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    body: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[str | None] = mapped_column(sa.String(40))
+    params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    body: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()

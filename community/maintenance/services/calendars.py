@@ -107,8 +107,8 @@ def _visit_event(visit: Visit, host: str) -> Event:
     lines = [_("By %(contractor)s", contractor=visit.space.title)]
     if visit.note:
         lines.append(visit.note)
-    if visit.reason:
-        lines.append(visit.reason)
+    if visit.reason_text:
+        lines.append(visit.reason_text)
     event.add("description", "\n".join(lines))
     event.add("status", "CANCELLED" if visit.status == VisitStatus.SKIPPED else "CONFIRMED")
     return event

@@ -130,7 +130,7 @@ def mark_done(
     if visit.status == VisitStatus.DONE:
         raise Conflict(_("This visit is already marked done."))
     if visit.status == VisitStatus.CANCELLED:
-        raise Conflict(_("This visit is cancelled: %(reason)s", reason=visit.reason))
+        raise Conflict(_("This visit is cancelled: %(reason)s", reason=visit.reason_text))
     if photo is not None and photo.filename:
         # The contractor network's picture: for its members only when the network is members-only.
         visit.photo = save_image(photo, max_bytes=PHOTO_MAX_BYTES, field="photo", space_id=visit.space_id)
@@ -138,7 +138,7 @@ def mark_done(
     visit.done_at = utcnow()
     visit.done_by_id = by.id
     visit.note = note.strip()
-    visit.reason = ""
+    visit.reason, visit.reason_kind, visit.reason_params = "", None, None
     visit.height_mm = height_mm
     db.session.flush()
     request = _linked_request(visit)
@@ -161,11 +161,11 @@ def mark_skipped(visit: Visit, *, by: User, reason: str) -> Visit:
     if not permissions.can_work_visit(by, visit):
         raise NotAllowed(_("Only the contractor's crew marks its visits."))
     if visit.status == VisitStatus.CANCELLED:
-        raise Conflict(_("This visit is cancelled: %(reason)s", reason=visit.reason))
+        raise Conflict(_("This visit is cancelled: %(reason)s", reason=visit.reason_text))
     if not reason.strip():
         raise DomainError(_("Say why the visit was skipped, for example: too wet to mow."), field="reason")
     visit.status = VisitStatus.SKIPPED
-    visit.reason = reason.strip()[:500]
+    visit.reason, visit.reason_kind, visit.reason_params = reason.strip()[:500], None, None
     visit.done_at = utcnow()
     visit.done_by_id = by.id
     db.session.flush()

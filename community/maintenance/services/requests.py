@@ -219,16 +219,13 @@ def _settle(request: ChangeRequest, at: datetime, *, by: User) -> tuple[Visit, l
     request.visit_id = visit.id
     db.session.flush()
     others = [v for v in nearby_visits(request) if v.id != visit.id]
-    reason = _(
-        "Replaced by the visit at %(when)s agreed with %(club)s.",
-        when=format_datetime(at, "short"),
-        club=request.space.title,
-    )
+    # Worded when shown, in the reader's language (Visit.reason_text), not in the language of who agreed.
+    reason = {"when": iso(at), "club": request.space.title}
     now = utcnow()
     for other in others:
         if other.id in _clashing([other]):
             other.status = VisitStatus.CANCELLED
-            other.reason = reason[:500]
+            other.reason, other.reason_kind, other.reason_params = "", "maintenance.visit_replaced", reason
             other.done_at = now
             other.done_by_id = by.id
     db.session.flush()
@@ -293,10 +290,15 @@ def propose(request: ChangeRequest, *, at: datetime, note: str = "", by: User) -
     request.status = RequestStatus.PROPOSED
     request.proposed_at = at
     request.answered_at = utcnow()
-    text = _("Proposed time: %(when)s.", when=format_datetime(at, "short"))
-    if note.strip():
-        text = f"{text}\n\n{note.strip()}"
-    db.session.add(RequestMessage(request_id=request.id, author_id=by.id, body=text))
+    db.session.add(  # worded in the reader's language when shown; the note is the contractor's own words
+        RequestMessage(
+            request_id=request.id,
+            author_id=by.id,
+            kind="maintenance.proposed",
+            params={"when": iso(at)},
+            body=note.strip(),
+        )
+    )
     db.session.flush()
     _announce(
         request,
@@ -340,7 +342,7 @@ def accept_proposal(request: ChangeRequest, *, by: User) -> tuple[ChangeRequest,
     _visit, clashes = _settle(request, request.proposed_at, by=by)
     request.status = RequestStatus.ACCEPTED
     db.session.add(
-        RequestMessage(request_id=request.id, author_id=by.id, body=_("The proposed time suits us."))
+        RequestMessage(request_id=request.id, author_id=by.id, kind="maintenance.proposal_accepted")
     )
     db.session.flush()
     _announce(
