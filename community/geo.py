@@ -217,15 +217,37 @@ def place_labels() -> list[str]:
     return sorted({p.label for p in _all_places()})
 
 
+#: WGS84, the ellipsoid of GPS and of geopy's geodesic.
+_WGS84_A_KM = 6378.137
+_WGS84_E2 = 0.00669437999014
+#: Up to this far the local ellipsoid formula below is used instead of the full geodesic.
+LOCAL_FORMULA_KM = 150.0
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    return geodesic((lat1, lon1), (lat2, lon2)).km
+    """The distance on the WGS84 ellipsoid. Within a municipality and its neighbours (up to
+    ``LOCAL_FORMULA_KM``) it is the plane of the ellipsoid's radii of curvature at the mean latitude:
+    within a few metres of geopy's geodesic up to 100 km (tests/test_geo.py holds it to that) and a few
+    hundred times cheaper, which a list of the nearest help asks for dozens of times a page. Further
+    away it is the geodesic itself."""
+    phi = math.radians((lat1 + lat2) / 2)
+    sin_phi = math.sin(phi)
+    w = math.sqrt(1 - _WGS84_E2 * sin_phi * sin_phi)
+    north = math.radians(lat2 - lat1) * _WGS84_A_KM * (1 - _WGS84_E2) / (w * w * w)
+    east = math.radians(lon2 - lon1) * _WGS84_A_KM / w * math.cos(phi)
+    km = math.hypot(north, east)
+    return km if km <= LOCAL_FORMULA_KM else geodesic((lat1, lon1), (lat2, lon2)).km
 
 
 def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
     """(min_lat, max_lat, min_lon, max_lon) of a box that contains the circle of ``km`` around a point,
     for an indexed pre-filter before the exact geodesic distance."""
+    km *= 1.01  # a degree of latitude is 110.6-111.7 km on the ellipsoid: a margin for the shortest
     dlat = km / EARTH_KM_PER_DEGREE
-    dlon = km / (EARTH_KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    # The degrees of longitude are shortest at the box's edge furthest from the equator: measured there,
+    # the box is wide enough along that edge too.
+    widest = min(abs(lat) + dlat, 89.0)
+    dlon = km / (EARTH_KM_PER_DEGREE * max(math.cos(math.radians(widest)), 0.01))
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 

@@ -149,6 +149,59 @@ def test_nearest_help_comes_first_within_the_radius(client, login, village, make
     assert offer.title in tools and "Hjælp i Stilling" not in tools
 
 
+def test_the_nearest_are_found_whether_help_is_dense_or_sparse(db, village, monkeypatch):
+    """``nearby`` looks within a small circle first: in a dense town it must still return exactly the
+    nearest (as measuring every post would), and where help is sparse it must look as far as asked."""
+    import random
+
+    from community.db import utcnow
+
+    rng = random.Random(7)
+    lat0, lon0 = 56.06, 9.99
+    rows = []
+    for i in range(240):
+        spread = 0.01 if i < 200 else 0.3  # 200 within about a kilometre, 40 spread over 20 km
+        rows.append(
+            {
+                "space_id": village.space.id,
+                "author_id": village.jens.id,
+                "kind": PostKind.HELP_REQUEST,
+                "title": f"Hjælp {i}",
+                "body": "…",
+                "body_html": "<p>…</p>",
+                "latitude": lat0 + rng.uniform(-spread, spread),
+                "longitude": lon0 + rng.uniform(-spread, spread) * 1.8,
+                "help_status": HelpStatus.OPEN,
+                "help_category": HelpCategory.SHOPPING,
+                "created_at": utcnow(),
+                "last_activity_at": utcnow(),
+            }
+        )
+    db.session.execute(sa.insert(Post), rows)
+    db.session.flush()
+    every = [
+        (geo.distance_km(lat0, lon0, p.latitude, p.longitude), -p.id, p.id)
+        for p in db.session.scalars(sa.select(Post).where(Post.space_id == village.space.id))
+    ]
+
+    def brute(radius, limit):
+        return [i for km, _neg, i in sorted(every) if km <= radius][:limit]
+
+    for radius, limit in ((10, 50), (20, 50), (20, 5), (0.5, 50), (50, 200)):
+        found = help.nearby(lat0, lon0, radius_km=radius, space_ids=[village.space.id], limit=limit)
+        assert [n.post.id for n in found] == brute(max(radius, 0.5), limit), (radius, limit)
+        assert all(n.distance_km <= max(radius, 0.5) for n in found)
+    # Far from the dense town only the sparse posts are near: the search looks beyond its first circle.
+    lat1 = lat0 + 0.25
+    far = help.nearby(lat1, lon0, radius_km=20, space_ids=[village.space.id], limit=10)
+    ids = sorted(
+        (geo.distance_km(lat1, lon0, p.latitude, p.longitude), -p.id, p.id)
+        for p in db.session.scalars(sa.select(Post).where(Post.space_id == village.space.id))
+    )
+    assert [n.post.id for n in far] == [i for km, _neg, i in ids if km <= 20][:10]
+    assert max(n.distance_km for n in far) > help.FIRST_REACH_KM
+
+
 def test_resolved_help_leaves_the_board(db, village):
     post = _request(village.space, village.jens)
     conversation_starter = village.anne

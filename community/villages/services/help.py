@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from community.accounts.models import User
 from community.conversations import services as conversations
@@ -109,6 +109,10 @@ def visible_space_ids(user: User | None) -> sa.Select:
     return query
 
 
+#: The first circle nearest help looks in before the whole distance asked for (see ``nearby``).
+FIRST_REACH_KM = 2.0
+
+
 @dataclass(frozen=True)
 class NearbyHelp:
     post: Post
@@ -125,35 +129,40 @@ def nearby(
     category: HelpCategory | None = None,
     limit: int = 50,
 ) -> list[NearbyHelp]:
-    """Open help posts within ``radius_km``, nearest first: an indexed bounding box, then the nearest
-    few ordered in SQL by an equirectangular estimate, then the exact geodesic distance for those."""
+    """Open help posts within ``radius_km``, nearest first. The search looks within ``FIRST_REACH_KM``
+    first and only then within ``radius_km``: in a town full of help the small indexed bounding box
+    already holds enough, so the database never sorts the whole municipality; where help is sparse the
+    second, wider box has few rows anyway (two queries at most). Candidates are ordered in SQL by an
+    equirectangular estimate, then measured on the ellipsoid."""
     radius_km = min(max(radius_km, 0.5), MAX_RADIUS_KM)
-    lat0, lat1, lon0, lon1 = bounding_box(lat, lon, radius_km)
+    want = limit * 2
     query = sa.select(Post.id, Post.latitude, Post.longitude).where(
         public_clause(Post),
         Post.help_status.in_([HelpStatus.OPEN, HelpStatus.OFFERED]),
-        Post.latitude.between(lat0, lat1),
-        Post.longitude.between(lon0, lon1),
         Post.space_id.in_(space_ids),
     )
     if kind is not None:
         query = query.where(Post.kind == kind)
     if category is not None:
         query = query.where(Post.help_category == category)
-    nearest = db.session.execute(
-        query.order_by(approx_km_sql(Post.latitude, Post.longitude, lat, lon), Post.id.desc()).limit(
-            limit * 2
-        )
-    ).all()
-    distances = {}
-    for post_id, post_lat, post_lon in nearest:
-        km = distance_km(lat, lon, post_lat, post_lon)
-        if km <= radius_km:
-            distances[post_id] = km
+    reach = min(radius_km, FIRST_REACH_KM)
+    while True:
+        lat0, lat1, lon0, lon1 = bounding_box(lat, lon, reach)
+        rows = db.session.execute(
+            query.where(Post.latitude.between(lat0, lat1), Post.longitude.between(lon0, lon1))
+            .order_by(approx_km_sql(Post.latitude, Post.longitude, lat, lon), Post.id.desc())
+            .limit(want)
+        ).all()
+        distances = {i: km for i, y, x in rows if (km := distance_km(lat, lon, y, x)) <= reach}
+        # Everything within ``reach`` is inside its box: with enough of them, nothing further away can
+        # be nearer. Otherwise look as far as asked.
+        if len(distances) >= want or reach >= radius_km:
+            break
+        reach = radius_km
     chosen = sorted(distances, key=lambda i: (distances[i], -i))[:limit]
     loads = (
-        selectinload(Post.author),
-        selectinload(Post.space),
+        joinedload(Post.author),  # one each: joined into the same row
+        joinedload(Post.space),
         selectinload(Post.tags),
         selectinload(Post.images),
     )
