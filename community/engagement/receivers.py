@@ -4,11 +4,12 @@ the people concerned are told. Connected when the package is imported."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from community import signals
 from community.accounts.models import User
-from community.db import utcnow
+from community.db import after_commit, utcnow
 from community.engagement.models import (
     Consultation,
     Idea,
@@ -19,9 +20,13 @@ from community.engagement.models import (
     TrackedItem,
 )
 from community.engagement.services import common, promises
+from community.extensions import db
 from community.moderation.permissions import can_see_content
+from community.notifications.following import announce
 from community.notifications.services import notify
 from community.text import plain_excerpt
+
+BATCH = 500  # participants told per commit by the job
 
 
 def _tell(
@@ -108,15 +113,38 @@ def _site_accepted(site: Site, *, by: User, **_kw: Any) -> None:
 
 @signals.consultation_decided.connect
 def _decided(consultation: Consultation, *, by: User, **_kw: Any) -> None:
+    """Everyone who took part hears of the decision from a background job once it is committed: a
+    consultation with thousands of participants answers the official at once, and a decision that is
+    rolled back tells no one."""
+    after_commit(functools.partial(_enqueue_decided, consultation.id, by.id))
+
+
+def _enqueue_decided(consultation_id: int, actor_id: int) -> None:
+    from community.engagement.tasks import tell_decided
+
+    tell_decided(consultation_id, actor_id)
+
+
+def tell_decided_now(consultation_id: int, actor_id: int | None) -> int:
+    """The job's work: one notice per participant, committed in batches. Returns how many were told."""
     from community.engagement.services.consultations import participants
 
-    _tell(
-        participants(consultation),
-        "engagement.decided",
-        skip=by,
-        title=consultation.title,
-        consultation_id=consultation.id,
-    )
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None:
+        return 0
+    people = participants(consultation)
+    actor = db.session.get(User, actor_id) if actor_id else None
+    told = 0
+    for start in range(0, len(people), BATCH):
+        told += _tell(
+            people[start : start + BATCH],
+            "engagement.decided",
+            skip=actor,
+            title=consultation.title,
+            consultation_id=consultation.id,
+        )
+        db.session.commit()
+    return told
 
 
 # --- ideas ----------------------------------------------------------------------------------------------
@@ -133,18 +161,18 @@ def _idea_threshold(idea: Idea, *, by: User, **_kw: Any) -> None:
     )
     if item is None:
         return
-    from community.engagement.services.ideas import supporters
-
-    people = common.staff_of(idea.municipality_id) + ([idea.author] if idea.author else []) + supporters(idea)
-    _tell(
-        people,
-        "engagement.idea_threshold",
-        about=idea,
-        title=idea.title,
-        n=idea.support_count,
-        due=item.due_at.isoformat(),
-        idea_id=idea.id,
-    )
+    # Through the fan-out job after the commit, as the municipality's answer goes: the supporters follow
+    # the idea by themselves (at the pace each chose), its author and the municipality's staff are told
+    # personally. The one whose support tipped it is told too (``by=None``).
+    personal = [user.id for user in common.staff_of(idea.municipality_id)] + [idea.created_by_id]
+    context = {
+        "title": idea.title,
+        "n": idea.support_count,
+        "due": item.due_at.isoformat(),
+        "idea_id": idea.id,
+    }
+    direct = {user_id: "engagement.idea_threshold" for user_id in personal if user_id is not None}
+    announce("engagement.idea_threshold", "idea", idea.id, by=None, context=context, direct=direct)
 
 
 @signals.idea_state_changed.connect
@@ -152,8 +180,6 @@ def _idea_state(idea: Idea, *, response: IdeaResponse, by: User, **_kw: Any) -> 
     """The municipality's answer reaches whoever follows the idea (its author and supporters follow it
     by themselves), at the pace each chose."""
     promises.mark_answered(PromiseKind.IDEA, idea.id, at=response.created_at)
-    from community.notifications.following import announce
-
     context = {"title": idea.title, "state": response.to_state.value, "idea_id": idea.id}
     announce("engagement.idea_state", "idea", idea.id, by=by, context=context)
 
