@@ -224,3 +224,68 @@ def test_staff_export_and_delete_on_request_only_for_their_own_municipalitys_peo
     login(v.mette)
     assert "data exported" in client.get("/admin/moderation/audit", headers=EN).text
     assert aarhusianer.active
+
+
+# --- 4: /patterns/ are for staff, and none that could stall the site -------------------------------
+
+
+def test_watched_patterns_are_for_staff_and_never_nested(client, login, people, app):
+    import time
+
+    from community.moderation import words
+    from community.moderation.models import WatchedWord
+    from community.villages.models import Post
+
+    v = people
+    login(v.hanne)  # the space's admin: words and phrases only
+    page = client.get("/s/stilling/moderation/words", headers=EN).text
+    assert "Word or phrase" in page and "regular expression" not in page
+    refused = client.post(
+        "/s/stilling/moderation/words", data={"pattern": "/svin.?/", "action": "flag"}, headers=EN
+    )
+    assert refused.status_code == 400 and "staff can add a /pattern/" in refused.text
+    dansk = client.post(
+        "/s/stilling/moderation/words", data={"pattern": "/svin/", "action": "flag"}, headers=DA
+    )
+    assert dansk.status_code == 400 and "Kun kommunens medarbejdere" in dansk.text
+    ok = client.post("/s/stilling/moderation/words", data={"pattern": "svindel", "action": "hold"})
+    assert ok.status_code == 302
+
+    login(v.mette)
+    for pattern in ("/(a+)+$/", "/(a|aa)*b/", "/(\\w+\\s?)*x/"):
+        nested = client.post(
+            "/admin/moderation/words", data={"pattern": pattern, "action": "block"}, headers=EN
+        )
+        assert nested.status_code == 400 and "repetition inside a repetition" in nested.text, pattern
+    costly = client.post(
+        "/admin/moderation/words", data={"pattern": "/\\w*\\w*x/", "action": "block"}, headers=EN
+    )
+    assert costly.status_code == 400 and "too many repetitions" in costly.text
+    assert (
+        client.post(
+            "/admin/moderation/words", data={"pattern": "/k[o0]mmune.?svin/", "action": "block"}
+        ).status_code
+        == 302
+    )
+    assert [w.pattern for w in db.session.scalars(sa.select(WatchedWord).order_by(WatchedWord.id))] == [
+        "svindel",
+        "/k[o0]mmune.?svin/",
+    ]
+
+    # The safe pattern still works, deep in a long text, and a long text is checked quickly.
+    login(v.jens)
+    long_text = "Hej naboer. " * 1_500 + "de k0mmune-svin"
+    refused = client.post(
+        "/s/stilling/posts/new?kind=discussion", data={"title": "Lang", "body": long_text}, headers=EN
+    )
+    assert refused.status_code == 400 and "is not allowed here" in refused.text
+    assert db.session.scalar(sa.select(sa.func.count(Post.id))) == 0
+    # One stored before the check (an old row) is left out rather than run.
+    db.session.add(
+        WatchedWord(municipality_id=v.municipality.id, pattern="/(a+)+$/", is_regex=True, action="block")
+    )
+    words.changed(v.municipality.id)
+    db.session.commit()
+    started = time.perf_counter()
+    assert words.match("a" * 5_000 + "!", v.municipality.id, None).words == []
+    assert time.perf_counter() - started < 1.0

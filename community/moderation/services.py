@@ -827,8 +827,17 @@ def add_word(
     if len(pattern) > 200:
         raise DomainError(_("Write at most %(n)s characters.", n=200), field="pattern")
     regex = words.is_regex(pattern)
+    if regex and not permissions.is_staff_of(by, municipality_id):
+        raise DomainError(
+            _(
+                "Only the municipality's staff can add a /pattern/. Write a word or a phrase: "
+                "other forms of a word are caught too."
+            ),
+            field="pattern",
+        )
     if regex:
         try:
+            words.check_safe(pattern[1:-1])
             words.compile_pattern(pattern[1:-1])
         except re.error as exc:
             raise DomainError(
@@ -838,6 +847,19 @@ def add_word(
                 ),
                 field="pattern",
             ) from exc
+        except words.UnsafePattern as exc:
+            if exc.kind == "nested":
+                message = _(
+                    "This pattern repeats something that repeats or has alternatives itself, like "
+                    "(a+)+ or (a|ab)*. Checking it could stall the site: write it without a "
+                    "repetition inside a repetition."
+                )
+            else:
+                message = _(
+                    "This pattern has too many repetitions (*, +, ? or {…}) to check quickly. Use at "
+                    "most one open-ended repetition, or write a word or a phrase."
+                )
+            raise DomainError(message, field="pattern") from exc
     elif not words.words_of(pattern):
         raise DomainError(_("Write at least one letter or digit."), field="pattern")
     exists = db.session.scalar(

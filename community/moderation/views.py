@@ -350,6 +350,10 @@ def my_decisions():
 
 def _words_page(municipality_id: int, space: Space | None, template_space: Space | None, action_url: str):
     form = WordForm()
+    if not permissions.is_staff_of(current_user, municipality_id):
+        # /patterns/ are for the municipality's staff: a space's moderators write words and phrases.
+        form.pattern.label.text = _("Word or phrase")
+        form.pattern.description = _("Other forms of a word are caught too.")
     status = 200
     if form.validate_on_submit():
         try:

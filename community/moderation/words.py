@@ -79,6 +79,93 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(fold(pattern), re.IGNORECASE)
 
 
+#: Regular expressions see a text in windows of this many characters (overlapping by ``OVERLAP``, so a
+#: match of up to that length across a border is still found): the backtracking a pattern may do is
+#: bounded by the window, not by the length of the text.
+WINDOW = 500
+OVERLAP = 100
+#: The most a pattern's repetitions may multiply out to (an open-ended one counts as a window long):
+#: one ``\w*`` with a few ``?`` is fine, two open-ended repetitions in a row are cubic and are not.
+REPEAT_BUDGET = 5_000
+
+
+class UnsafePattern(ValueError):
+    """A pattern that could make matching take very long (``kind``: "nested" or "costly")."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def _parsed(pattern: str):
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]  # Python 3.11+
+    except ImportError:  # pragma: no cover
+        import sre_parse  # type: ignore[no-redef]
+    return sre_parse, sre_parse.parse(fold(pattern), re.IGNORECASE)
+
+
+def check_safe(pattern: str) -> None:
+    """Refuses a pattern whose backtracking can explode: a repetition inside a repetition (``(a+)+``,
+    ``(a|aa)*``), or repetitions that multiply out beyond ``REPEAT_BUDGET``. A structural check over the
+    parsed pattern; raises ``re.error`` for an invalid one, ``UnsafePattern`` for an unsafe one."""
+    sre_parse, parsed = _parsed(pattern)
+    c = sre_parse  # the opcodes live beside the parser
+    repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
+    unbounded = c.MAXREPEAT
+    cost = [1]
+
+    def children(op, av) -> list:
+        if op in repeats:
+            return [av[2]]
+        if op == c.SUBPATTERN:
+            return [av[-1]]
+        if op == c.BRANCH:
+            return list(av[1])
+        if op in (c.ASSERT, c.ASSERT_NOT):
+            return [av[1]]
+        if op == getattr(c, "ATOMIC_GROUP", None):
+            return [av]
+        if op == c.GROUPREF_EXISTS:
+            return [p for p in av[1:] if p is not None]
+        return []
+
+    def varies(items, *, inside: bool) -> bool:
+        """Whether ``items`` hold a repetition (or, inside one, an alternation) of its own."""
+        for op, av in items:
+            if op in repeats and av[1] > 1:
+                return True
+            if inside and op == c.BRANCH and len(av[1]) > 1:
+                return True
+            if any(varies(child, inside=inside) for child in children(op, av)):
+                return True
+        return False
+
+    def walk(items) -> None:
+        for op, av in items:
+            if op in repeats and av[1] > 1:
+                if varies(av[2], inside=True):
+                    raise UnsafePattern("nested")
+                cost[0] *= (WINDOW if av[1] == unbounded or av[1] > WINDOW else av[1]) + 1
+                if cost[0] > REPEAT_BUDGET:
+                    raise UnsafePattern("costly")
+            elif op in repeats:
+                cost[0] *= 2
+            for child in children(op, av):
+                walk(child)
+
+    walk(parsed)
+    if cost[0] > REPEAT_BUDGET:
+        raise UnsafePattern("costly")
+
+
+def _search(regex: re.Pattern[str], text: str) -> bool:
+    if len(text) <= WINDOW:
+        return regex.search(text) is not None
+    step = WINDOW - OVERLAP
+    return any(regex.search(text, start, start + WINDOW) for start in range(0, len(text) - OVERLAP, step))
+
+
 def is_regex(pattern: str) -> bool:
     return len(pattern) > 2 and pattern.startswith("/") and pattern.endswith("/")
 
@@ -91,8 +178,9 @@ def _compile(words: list[WatchedWord], people: list[ProtectedPerson]) -> dict[in
         hit = Hit(w.action, w.pattern, w.space_id)
         if w.is_regex:
             try:
+                check_safe(w.pattern[1:-1])  # one stored before patterns were checked is left out
                 compiled.regexes.append((compile_pattern(w.pattern[1:-1]), hit))
-            except re.error:
+            except (re.error, UnsafePattern):
                 continue
             continue
         raw = words_of(w.pattern)
@@ -223,7 +311,7 @@ def match(text: str, municipality_id: int, space_id: int | None) -> Matches:
                 joined = " " + " ".join(stems) + " "
                 hits.extend(hit for phrase, hit in compiled.phrases if phrase in joined)
         for regex, hit in compiled.regexes:
-            if regex.search(folded):
+            if _search(regex, folded):
                 hits.append(hit)
         for name, person_id, user_id in compiled.names:
             # "Mette Sørensen" and "Mette Sørensens" (genitive) both name her.
