@@ -423,10 +423,56 @@ def test_help_cannot_be_marked_done_before_the_agreed_time(client, login, desk):
     db.session.commit()
     login(desk.anne)
     page = client.get(f"/helpdesk/requests/{request.id}", headers=EN).text
-    assert "Mark as done" not in page and "When the help has happened, you can mark it as done here." in page
+    assert "Mark as done" not in page and "Mark it as done after it has happened." in page
     client.post(f"/helpdesk/requests/{request.id}/done", data={"hours": "1", "rating": ""})
     db.session.refresh(request)
     assert request.status == RequestStatus.SCHEDULED
+
+
+@pytest.mark.parametrize("mode", [Mode.HOME, Mode.DROP_IN])
+def test_help_met_in_person_without_an_agreed_time_waits_for_the_first_time_that_suits(
+    client, login, desk, make_user, mode
+):
+    """A home visit or help at the library cannot be done seconds after "I will help": without an
+    agreed time, not before the first time the senior said suits them has begun."""
+    person, profile = _volunteer(desk, make_user, "Hjemme", modes=(mode,))
+    volunteers.set_vetted(profile, by=desk.organiser, vetted=True)
+    request = _file(desk, mode=mode, place="Stilling")
+    login(person)
+    client.post(f"/helpdesk/requests/{request.id}/accept")
+    db.session.refresh(request)
+    assert request.status == RequestStatus.MATCHED and request.match.agreed_at is None
+    page = client.get(f"/helpdesk/requests/{request.id}", headers=EN).text
+    assert "Mark as done" not in page
+    assert "No time is agreed yet, and the first time that suits begins" in page
+    early = client.post(
+        f"/helpdesk/requests/{request.id}/done",
+        data={"hours": "1", "rating": ""},
+        headers=EN,
+        follow_redirects=True,
+    )
+    assert "No time is agreed yet, and the first time that suits begins" in early.text
+    assert "Mark it as done after it has happened." in early.text
+    db.session.refresh(request)
+    assert request.status == RequestStatus.MATCHED and request.match.done_at is None
+    # The first time that suits has begun (say they met then without saving it): now it can be done.
+    start = utcnow().replace(microsecond=0) - timedelta(hours=1)
+    request.windows = [[start.isoformat(), (start + timedelta(hours=2)).isoformat()]]
+    db.session.commit()
+    assert "Mark as done" in client.get(f"/helpdesk/requests/{request.id}", headers=EN).text
+    client.post(f"/helpdesk/requests/{request.id}/done", data={"hours": "1", "rating": ""})
+    db.session.refresh(request)
+    assert request.status == RequestStatus.DONE
+
+
+def test_phone_help_may_be_marked_done_at_once(client, login, desk):
+    request = _file(desk, mode=Mode.PHONE)
+    login(desk.anne)
+    client.post(f"/helpdesk/requests/{request.id}/accept")
+    assert "Mark as done" in client.get(f"/helpdesk/requests/{request.id}", headers=EN).text
+    client.post(f"/helpdesk/requests/{request.id}/done", data={"hours": "0,5", "rating": ""})
+    db.session.refresh(request)
+    assert request.status == RequestStatus.DONE
 
 
 # --- 6. guides in the reader's language ---------------------------------------------------------------

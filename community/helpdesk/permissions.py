@@ -22,7 +22,7 @@ from community.helpdesk.models import (
     RequestStatus,
     VolunteerProfile,
 )
-from community.i18n import _, format_decimal
+from community.i18n import _, format_datetime, format_decimal
 from community.spaces.models import Membership, MembershipStatus, Role, Space, SpaceKind
 
 ORGANISING_KINDS = (SpaceKind.ASSOCIATION, SpaceKind.INTEREST_GROUP)
@@ -251,10 +251,43 @@ def can_schedule(user: User | None, request: HelpRequest) -> bool:
     )
 
 
-def not_happened_yet(request: HelpRequest, now: datetime | None = None) -> bool:
-    """The agreed time is still ahead: the help cannot be done yet."""
+def first_window_start(request: HelpRequest) -> datetime | None:
+    """The start of the earliest time the person said suits them (stored as naive UTC)."""
+    starts = [datetime.fromisoformat(start) for start, _end in request.windows or []]
+    return min(starts) if starts else None
+
+
+def done_refusal(request: HelpRequest, now: datetime | None = None) -> str | None:
+    """Why the help cannot be marked done yet, in words for the reader; None when it can. Never before
+    the agreed time. Help met in person (a home visit, at a drop-in place such as the library) without
+    an agreed time waits until the first time the person said suits them has begun; help by phone or
+    video may be marked done at once (it may have happened on the first call)."""
+    now = now or utcnow()
     agreed = request.match.agreed_at if request.match is not None else None
-    return agreed is not None and agreed > (now or utcnow())
+    if agreed is not None:
+        if agreed > now:
+            return _(
+                "The help is agreed for %(when)s. Mark it as done after it has happened.",
+                when=format_datetime(agreed, "short"),
+            )
+        return None
+    if request.mode not in LOCATED:
+        return None
+    start = first_window_start(request)
+    if start is None:
+        return _("No time is agreed yet. Agree a time, and mark it as done after it has happened.")
+    if start > now:
+        return _(
+            "No time is agreed yet, and the first time that suits begins %(when)s. "
+            "Mark it as done after it has happened.",
+            when=format_datetime(start, "short"),
+        )
+    return None
+
+
+def not_happened_yet(request: HelpRequest, now: datetime | None = None) -> bool:
+    """The help cannot have happened yet (``done_refusal`` says why)."""
+    return done_refusal(request, now) is not None
 
 
 def can_complete(user: User | None, request: HelpRequest) -> bool:

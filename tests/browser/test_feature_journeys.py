@@ -152,7 +152,7 @@ def test_digital_help_for_a_senior_from_request_to_feedback(make_page: Any, logi
     page.get_by_role("button", name="Save the time").click()
     expect(flash(page)).to_contain_text("You will both be reminded the day before.")
     expect(page.get_by_role("button", name="Mark as done")).to_have_count(0)  # not before it happened
-    expect(page.get_by_text("When the help has happened, you can mark it as done here.")).to_be_visible()
+    expect(page.get_by_text("Mark it as done after it has happened.", exact=False)).to_be_visible()
     logout(page)
 
     # Another request, helped on the phone at once (no time agreed): done with feedback.

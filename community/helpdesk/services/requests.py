@@ -29,7 +29,7 @@ from community.helpdesk.models import (
     volunteer_topic,
 )
 from community.helpdesk.services.matches import organisers, parties, tell, thread
-from community.i18n import _, format_datetime
+from community.i18n import _
 from community.notifications.services import notify
 
 #: A Danish number: eight digits, the first not 0 or 1, after an optional +45 or 0045.
@@ -371,13 +371,9 @@ def complete(
 ) -> Match:
     from community.helpdesk.services import feedback as asking
 
-    if permissions.not_happened_yet(request):
-        raise Conflict(
-            _(
-                "The help is agreed for %(when)s. Mark it as done after it has happened.",
-                when=format_datetime(request.match.agreed_at, "short"),  # type: ignore[union-attr]
-            )
-        )
+    not_yet = permissions.done_refusal(request)
+    if not_yet is not None:
+        raise Conflict(not_yet)
     if not permissions.can_complete(by, request):
         raise NotAllowed(_("Only the volunteer and the person helped mark the help as done."))
     if hours is not None and not 0 < hours <= 24:
