@@ -25,6 +25,7 @@ from community.helpdesk.models import (
 )
 from community.helpdesk.services import feedback, matches, requests, sessions, volunteers
 from community.helpdesk.services.requests import RequestInput
+from community.i18n import to_local
 from community.notifications.models import Notification
 from tests.support import body_of, link_in
 from tests.test_helpdesk import EN, _ask, desk  # noqa: F401  (the fixture)
@@ -339,8 +340,17 @@ def test_cafe_bookings_are_reminded_the_day_before_once(client, login, desk, out
     assert len(mails) == 2
     english = next(m for m in mails if m["To"] == daughter.email)
     text = body_of(english)
-    assert "Reminder: Far has a seat at “IT-café på biblioteket”" in text
-    assert "Skanderborg" in text and "Læsesalen, 1. sal" in text
+    # The date and time as every page writes them, never "12/6/26" (issue 10, point 15): weekday, day,
+    # month (the year only when it is not this one) and the 24-hour clock, where the café is.
+    starts = to_local(cafe.starts_at)
+    year = "" if starts.year == to_local(utcnow()).year else f" {starts.year}"
+    when = f"{starts:%a} {starts.day} {starts:%b}{year}, {starts:%H:%M}"
+    assert (
+        f"Reminder: Far has a seat at “IT-café på biblioteket” on {when}, at Skanderborg (Læsesalen, 1. sal)."
+        in " ".join(text.split())
+    )
+    danish = body_of(next(m for m in mails if m["To"] == desk.senior.email))
+    assert f"kl. {starts.hour}.{starts.minute:02d}" in danish and "Læsesalen, 1. sal" in danish
     assert link_in(english) == f"/helpdesk/sessions/{cafe.id}"
     login(desk.senior)
     assert "Reminder: Inger has a seat at" in client.get("/notifications/", headers=EN).text
@@ -411,6 +421,30 @@ def test_after_one_to_one_help_the_person_helped_is_asked(client, login, desk, o
     assert re.search(
         r'<th scope="row">Anne</th><td>1</td><td>2</td><td>0</td><td>2</td><td>0</td><td>1</td>', overview
     )
+
+
+def test_the_senior_who_marks_it_done_answers_with_their_rating(client, login, desk, outbox):
+    """A senior who asked for themselves and marks the help done rates it on the form: the rating is
+    their answer to "how did it go?" and counts in the overview; without one they are still asked."""
+    rated = _file(desk)
+    unrated = _file(desk)
+    for request in (rated, unrated):
+        matches.accept(request, by=desk.anne)
+    db.session.commit()
+    login(desk.senior)
+    client.post(f"/helpdesk/requests/{rated.id}/done", data={"hours": "1", "rating": "2"})
+    db.session.refresh(rated)
+    assert rated.status == RequestStatus.DONE
+    assert _notes(desk.senior, "helpdesk.how_did_it_go") == [], "answered already, on the form"
+    client.post(f"/helpdesk/requests/{unrated.id}/done", data={"hours": "1", "rating": ""})
+    (asked,) = _notes(desk.senior, "helpdesk.how_did_it_go")
+    assert asked.context["token"]
+
+    login(desk.organiser)
+    overview = client.get("/helpdesk/overview", headers=EN).text
+    assert re.search(
+        r'<th scope="row">Anne</th><td>2</td><td>2</td><td>0</td><td>2</td><td>0</td><td>1</td>', overview
+    ), "two helped, none went well, one not so well"
 
 
 # --- 5. not done before it happened -------------------------------------------------------------------

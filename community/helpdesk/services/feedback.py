@@ -100,9 +100,9 @@ def answer(found: Question, value: str) -> Question:
     return found
 
 
-def ask_after_help(match: Match, *, by: User | None = None) -> int:
-    """Asks the parties of a finished request how it went (not the one who marked it done, who has
-    just answered on the form). Once per match, however often it is called."""
+def ask_after_help(match: Match, *, answered: User | None = None) -> int:
+    """Asks the parties of a finished request how it went (not one who ``answered`` already, marking it
+    done with a rating). Once per match, however often it is called."""
     claimed = db.session.execute(
         sa.update(Match)
         .where(Match.id == match.id, Match.outcome_asked_at.is_(None))
@@ -114,7 +114,7 @@ def ask_after_help(match: Match, *, by: User | None = None) -> int:
     asked = 0
     request = match.request
     for person in parties(request):
-        if by is not None and person.id == by.id:
+        if answered is not None and person.id == answered.id:
             continue
         notify(
             person,

@@ -20,6 +20,7 @@ from community.geo import Place, approx_km, bounding_box, distance_km
 from community.helpdesk import permissions
 from community.helpdesk.models import (
     LOCATED,
+    Answer,
     HelpRequest,
     HelpTopic,
     Match,
@@ -366,6 +367,10 @@ def send_due_reminders(now: datetime | None = None) -> int:
     return sent
 
 
+#: A rating on the done form as the two-click answer: 4 and 5 went well, 1 and 2 not so well.
+RATING_OUTCOMES = {5: Answer.GOOD, 4: Answer.GOOD, 2: Answer.NOT_SO_GOOD, 1: Answer.NOT_SO_GOOD}
+
+
 def complete(
     request: HelpRequest, *, by: User, hours: float | None, rating: int | None, feedback: str
 ) -> Match:
@@ -392,8 +397,15 @@ def complete(
             feedback.strip() or None,
             by.id,
         )
+    # The person helped (or who asked for them) who marks it done answers "how did it go?" with their
+    # rating, and it counts in the overview as the two-click answer does; "so-so" or no rating, and
+    # they are asked the two-click question like anyone else.
+    outcome = RATING_OUTCOMES.get(rating) if rating is not None else None
+    answered = outcome is not None and by.id in {p.id for p in parties(request)}
+    if answered:
+        match.outcome, match.outcome_at = outcome, now  # type: ignore[union-attr]
     db.session.flush()
-    asking.ask_after_help(match, by=by)  # type: ignore[arg-type]
+    asking.ask_after_help(match, answered=by if answered else None)  # type: ignore[arg-type]
     return match  # type: ignore[return-value]
 
 
