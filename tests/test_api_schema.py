@@ -18,11 +18,16 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from community import geo
 from community.api import tokens
 from community.api.models import Scope
 from community.db import utcnow
+from community.engagement.services import consultations, ideas, meetings, qa
 from community.extensions import db
-from community.villages.models import PostKind
+from community.helpdesk.services import sessions
+from community.maintenance.models import FacilityKind, FaultCategory
+from community.maintenance.services import facilities, faults
+from community.villages.models import HelpCategory, PostKind
 from community.villages.services import comments
 from community.villages.services import posts as post_service
 
@@ -49,27 +54,114 @@ def test_the_openapi_document_is_valid_openapi_3_1(client):
 
 
 @pytest.fixture
-def fuzz_app(app, db, village):
-    """Stilling with an event, a poll and a comment, and a member's read-and-write token."""
-    post_service.create_post(
+def fuzz_app(app, db, village, municipality, make_user):
+    """Stilling with an event, a poll, a help request and a comment; a facility with a closure and a
+    fault report; a drop-in session with a booking; an idea, a consultation, a citizen meeting and a
+    Q&A hour; and a member's read-and-write token. Every list then answers with items, so the schemas
+    of the items are checked, not only those of empty lists."""
+    staff = make_user(name="Mette", staff_of=municipality)
+    stilling = geo.resolve("Stilling")
+    now = utcnow().replace(microsecond=0)
+    event = post_service.create_post(
         village.space,
         by=village.hanne,
-        data=post_service.PostInput(
-            kind=PostKind.EVENT, title="Fest", starts_at=utcnow() + timedelta(days=1)
-        ),
+        data=post_service.PostInput(kind=PostKind.EVENT, title="Fest", starts_at=now + timedelta(days=1)),
     )
     poll = post_service.create_post(
         village.space,
         by=village.hanne,
         data=post_service.PostInput(kind=PostKind.POLL, title="Hvornår?", poll_options=["Lørdag", "Søndag"]),
     )
+    help_request = post_service.create_post(
+        village.space,
+        by=village.anne,
+        data=post_service.PostInput(
+            kind=PostKind.HELP_REQUEST,
+            title="Kørsel til lægen",
+            help_category=HelpCategory.TRANSPORT,
+            place=stilling,
+        ),
+    )
     comments.add_comment(poll, village.space, by=village.jens, body="Lørdag")
+    pitch = facilities.create_facility(
+        municipality,
+        facilities.FacilityInput(
+            name="Stilling Stadion", kind=FacilityKind.GRASS_PITCH, latitude=56.066, longitude=10.003
+        ),
+        by=None,
+    )
+    facilities.close_facility(
+        pitch, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2), reason="Vand", by=staff
+    )
+    fault = faults.report_fault(
+        municipality,
+        faults.FaultInput(category=FaultCategory.GOAL_NET, description="Nettet er revet.", facility=pitch),
+        by=village.jens,
+    )
+    drop_in = sessions.create_sessions(
+        municipality.id,
+        by=staff,
+        title="IT-café",
+        place=geo.resolve("Skanderborg"),
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=2, hours=2),
+        seats=4,
+        topics=[],
+    )[0]
+    sessions.book(drop_in, by=village.anne)
+    idea = ideas.submit(
+        municipality, ideas.IdeaInput(title="Shelter ved søen", body="Til spejderne"), by=village.jens
+    )
+    consultation = consultations.create_consultation(
+        municipality,
+        by=staff,
+        title="Genbrugsplads",
+        description="Hvor?",
+        deadline=now + timedelta(days=7),
+        sites=[consultations.SiteInput("Nord", 56.10, 9.76), consultations.SiteInput("Syd", 56.07, 9.75)],
+    )
+    meeting = meetings.create_meeting(
+        municipality,
+        by=staff,
+        title="Borgermøde",
+        opens_at=now + timedelta(hours=1),
+        closes_at=now + timedelta(hours=3),
+        topics=[("Trafik", "")],
+    )
+    hour = qa.create_session(
+        municipality,
+        qa.SessionInput(
+            title="Spørgetime",
+            starts_at=now + timedelta(days=1),
+            ends_at=now + timedelta(days=1, hours=1),
+            host_ids=[staff.id],
+        ),
+        by=staff,
+    )
     _made, secret = tokens.create_personal(
         village.jens, name="fuzz", scopes=[Scope.READ, Scope.WRITE], days=7, municipality_id=None
     )
     db.session.commit()
     app.config["RATELIMIT_ENABLED"] = False
     app.extensions["faelled_fuzz_token"] = secret
+    app.extensions["faelled_fuzz_ids"] = {
+        "slug": village.space.slug,
+        "municipality": municipality.slug,
+        "post_id": event.id,
+        "facility_id": pitch.id,
+        "report_id": fault.id,
+        "idea_id": idea.id,
+        "help": (help_request.id, stilling.lat, stilling.lon),
+        "seeded": {
+            "/api/v1/faults": fault.id,
+            "/api/v1/facilities": pitch.id,
+            "/api/v1/helpdesk/sessions": drop_in.id,
+            "/api/v1/engagement/ideas": idea.id,
+            "/api/v1/engagement/consultations": consultation.id,
+            "/api/v1/engagement/meetings": meeting.id,
+            "/api/v1/engagement/qa": hour.id,
+        },
+    }
     try:
         yield app
     finally:
@@ -81,11 +173,34 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 
 def test_the_api_under_fuzzing(fuzz_app):
     """Every operation, 25 generated requests each (derandomized: the same ones every run), with a
-    member's read-and-write token."""
+    member's read-and-write token; first every read once at the seeded items (their lists are not
+    empty, so the items' schemas are checked)."""
     api = schemathesis.openapi.from_wsgi("/api/openapi.json", fuzz_app)
     headers = {"Authorization": f"Bearer {fuzz_app.extensions['faelled_fuzz_token']}"}
     operations = [result.ok() for result in api.get_all_operations()]
     assert len(operations) >= 15
+    seeded = fuzz_app.extensions["faelled_fuzz_ids"]
+    help_id, lat, lon = seeded["help"]
+    client = fuzz_app.test_client()
+    for path, item_id in seeded["seeded"].items():
+        items = client.get(path, headers=headers).json["items"]
+        assert item_id in [i["id"] for i in items], path
+    nearby = client.get(f"/api/v1/help/nearby?lat={lat}&lon={lon}", headers=headers).json["items"]
+    assert [n["post"]["id"] for n in nearby] == [help_id]
+    for operation in operations:
+        if operation.method.upper() != "GET":
+            continue
+        values = {p.name: seeded[p.name] for p in operation.path_parameters}
+        if operation.path.startswith("/api/v1/municipalities/"):
+            values["slug"] = seeded["municipality"]
+        case = operation.Case(
+            path_parameters=values,
+            query={"lat": lat, "lon": lon} if operation.path.endswith("/help/nearby") else {},
+            headers=headers,
+        )
+        response = case.call_and_validate(checks=CHECKS)
+        assert response.status_code == 200, (operation.path, response.text)
+        db.session.rollback()
     for operation in operations:
 
         @given(case=operation.as_strategy())
