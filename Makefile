@@ -40,11 +40,15 @@ lint: install
 	$(BIN)/ruff format --check .
 
 # The suite runs on SQLite; with COMMUNITY_TEST_DATABASE_URL set it runs again on that database.
+# COMMUNITY_REQUIRE_SERVICES=1 (CI): the second run is required, and a test it skips for want of
+# PostgreSQL or Redis fails (on SQLite, the first run skips the PostgreSQL tests as usual).
 test: lint
-	COMMUNITY_TEST_DATABASE_URL= $(BIN)/python -m pytest
+	COMMUNITY_TEST_DATABASE_URL= COMMUNITY_REQUIRE_SERVICES= $(BIN)/python -m pytest
 	@if [ -n "$$COMMUNITY_TEST_DATABASE_URL" ]; then \
 		echo "== again on $$COMMUNITY_TEST_DATABASE_URL"; \
 		$(BIN)/python -m pytest -m "not browser"; \
+	elif [ "$$COMMUNITY_REQUIRE_SERVICES" = 1 ]; then \
+		echo "COMMUNITY_REQUIRE_SERVICES=1 but COMMUNITY_TEST_DATABASE_URL is not set" >&2; exit 1; \
 	fi
 
 bench: install

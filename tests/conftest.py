@@ -7,6 +7,8 @@ from __future__ import annotations
 import contextvars
 import email
 import email.policy
+import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -224,3 +226,24 @@ def village(make_space, make_user, member):
     member(space, people.jens)
     member(space, people.anne)
     return people
+
+
+# --- CI cannot pass without its services -------------------------------------------------------------
+
+#: A skip for want of PostgreSQL or Redis (its reason names the service or its variable).
+SERVICE_SKIP = re.compile(r"PostgreSQL|Redis|COMMUNITY_TEST_(DATABASE|REDIS)_URL")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """With ``COMMUNITY_REQUIRE_SERVICES=1`` (``.ci/run`` sets it) a test skipped for want of PostgreSQL or
+    Redis fails instead: a CI run whose services were down must not pass as if the races and the
+    production recipe had run. Without it (a local run) they skip, with the reason."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if not report.skipped or os.environ.get("COMMUNITY_REQUIRE_SERVICES") != "1":
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    if SERVICE_SKIP.search(reason):
+        report.outcome = "failed"
+        report.longrepr = f"COMMUNITY_REQUIRE_SERVICES=1, but this test was skipped: {reason}"
