@@ -91,6 +91,28 @@ def test_the_remember_me_cookie_is_secure_and_same_site(tmp_path, monkeypatch):
     assert "Secure" in remember and "SameSite=Lax" in remember and "HttpOnly" in remember
 
 
+def test_a_password_change_logs_out_the_other_devices(app, client, make_user):
+    make_user("anna@example.org", name="Anna")
+    laptop = app.test_client()
+    laptop.post("/login", data={"email": "anna@example.org", "password": PASSWORD, "remember": "y"})
+    saved = {cookie.key: cookie.value for cookie in laptop._cookies.values()}
+    assert {"session", "remember_token"} <= set(saved) and laptop.get("/profile").status_code == 200
+    client.post("/login", data={"email": "anna@example.org", "password": PASSWORD})
+    new = "et helt nyt kodeord"
+    changed = client.post(
+        "/profile/password",
+        data={"current_password": PASSWORD, "password": new, "confirm": new},
+        headers=EN,
+        follow_redirects=True,
+    )
+    assert "Your password is changed. Other devices are logged out." in changed.text
+    assert client.get("/profile").status_code == 200, "the device that changed it stays logged in"
+    assert laptop.get("/profile").status_code == 302, "the other device's session still works"
+    only_remember = app.test_client()
+    only_remember.set_cookie("remember_token", saved["remember_token"])
+    assert only_remember.get("/profile").status_code == 302, "its remember-me cookie still works"
+
+
 # --- 14: no tokens in the request log -------------------------------------------------------------------
 
 
