@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urljoin
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("provider.mjs")
 CLIENT_ID = "faelled"
@@ -24,12 +26,52 @@ CLIENT_SECRET = "faelled-test-secret"
 ANNA_CPR = ("0102031234", "010203-1234")
 
 
-def missing() -> str | None:
-    if shutil.which("node") is None:
+#: oidc-provider 9 (and its jose) need Node 20 or later: the Web Crypto global, unflagged since 19.
+NODE_MAJOR = 20
+
+
+def in_ci() -> bool:
+    """The environment variable CI is set (``.ci/run`` exports CI=true; CI services set it too)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _node_major(node: str) -> int | None:
+    try:
+        found = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=10, check=False)
+    except OSError:
+        return None
+    number = re.match(r"v(\d+)\.", found.stdout.strip())
+    return int(number.group(1)) if number else None
+
+
+def _why_not() -> str | None:
+    node = shutil.which("node")
+    if node is None:
         return "the OpenID Connect tests need Node.js (node) to run the test provider"
+    major = _node_major(node)
+    if major is None or major < NODE_MAJOR:
+        return f"the OpenID Connect tests need Node.js {NODE_MAJOR} or later (found {major or 'none'})"
     if not (ROOT / "node_modules" / "oidc-provider").exists():
         return "the OpenID Connect tests need oidc-provider in node_modules (run `npm ci`)"
     return None
+
+
+def missing() -> str | None:
+    """Why the test provider cannot run here, or None. Locally a test that needs it skips with this
+    reason (``require_provider``); with CI set it FAILS instead, with the reason: CI must run the
+    OpenID Connect tests, never skip them. Call it while a test runs (in a fixture), never at import:
+    a failure while collecting would stop the whole run."""
+    reason = _why_not()
+    if reason is not None and in_ci():
+        pytest.fail(f"{reason}; CI is set, and CI must run them (.ci/run installs Node)", pytrace=False)
+    return reason
+
+
+def require_provider() -> None:
+    """Skips the test (locally) or fails it (CI) when the test provider cannot run."""
+    reason = missing()
+    if reason is not None:
+        pytest.skip(reason)
 
 
 def _discovery_answers(issuer: str, deadline: float) -> None:
