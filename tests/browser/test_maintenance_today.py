@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_accessibility import axe_page, axe_violations, report
+from tests.browser.test_accessibility import LOCALES, axe_page, page_problems, report
 
 expect = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package").expect
 
@@ -52,7 +52,13 @@ def test_the_crews_today_list_on_a_phone_with_gloves(make_page: Any, live_server
             small.append(f"{target.inner_text()[:40]!r}: {box}")
     assert not small, f"targets under 44 x 44 px: {small}"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    problems = axe_violations(page, f"[en, phone] {TODAY}")
+    problems = page_problems(page, f"[en, phone] {TODAY}")
+    danish = axe_page(make_page, "da-DK", extra_http_headers={"Accept-Language": "da-DK,da;q=0.9"}, **PHONE)
+    login(danish, "entreprenor@example.org")
+    danish.goto(TODAY)
+    heading = danish.get_by_role("main").get_by_role("heading", level=1)
+    expect(heading).to_have_text("I dag for Grønne Områder")
+    problems += page_problems(danish, f"[da, phone] {TODAY}")
     assert not problems, report(problems)
 
     # "Done" for the first stop with JavaScript off: back on the list, one stop fewer.
@@ -67,35 +73,40 @@ def test_the_crews_today_list_on_a_phone_with_gloves(make_page: Any, live_server
     expect(main.locator("section", has=plain.locator("#finished-heading"))).to_contain_text(first)
 
 
+@pytest.mark.parametrize("language", list(LOCALES))
 def test_a_fault_reported_without_an_account_and_followed_by_its_link(
-    make_page: Any, live_server: Any
+    make_page: Any, live_server: Any, language: str
 ) -> None:
-    """The pages of an anonymous report pass axe: the form with the contact fields, the thank-you page
-    with the private link (shown once), and the private page behind the link."""
-    page = axe_page(make_page, "en-GB", extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"})
+    """The pages of an anonymous report pass axe and fit a 320 px screen in both languages: the form
+    with the contact fields, the thank-you page with the private link (shown once), and the private
+    page behind the link."""
+    locale = LOCALES[language]
+    address = f"kirsten.browser.{language}@example.org"
+    page = axe_page(make_page, locale, extra_http_headers={"Accept-Language": f"{locale},{language};q=0.9"})
     problems: list[str] = []
     page.goto("/maintenance/faults/new")
+    expect(page.locator("html")).to_have_attribute("lang", language)
     main = page.get_by_role("main")
-    main.get_by_role("button", name="Send the report").click()  # empty: the errors, checked too
+    send = main.locator("form.narrow button[type=submit]")
+    send.click()  # empty: the errors, checked too
     expect(main.get_by_role("alert")).to_be_visible()
-    problems += axe_violations(page, "[en] /maintenance/faults/new sent empty")
-    main.get_by_label("Or a place: town or postcode").fill("Ry")
-    main.get_by_label("What is it").select_option(label="Pothole")
-    main.get_by_label("Describe it").fill("A deep pothole in the path along the lake, by the bench.")
-    main.get_by_label("Your name (optional)").fill("Kirsten")
-    main.get_by_label("Your e-mail (optional)").fill("kirsten.browser@example.org")
-    problems += axe_violations(page, "[en] /maintenance/faults/new filled in")
-    main.get_by_role("button", name=re.compile("send (the|my) report", re.I)).click()
-    again = main.get_by_role("button", name="No, send my report")
-    if again.count():
-        again.click()
-    expect(main.get_by_role("heading", level=1)).to_have_text("Thank you for the report")
-    problems += axe_violations(page, "[en] the thank-you page with the private link")
-    link = main.get_by_label("Your link").input_value()
-    (mail,) = live_server.emails_to("kirsten.browser@example.org")
+    problems += page_problems(page, f"[{language}] /maintenance/faults/new sent empty")
+    main.locator("[name=place]").fill("Ry")
+    main.locator("[name=category]").select_option(value="pothole")
+    main.locator("[name=description]").fill("A deep pothole in the path along the lake, by the bench.")
+    main.locator("[name=reporter_name]").fill("Kirsten")
+    main.locator("[name=reporter_email]").fill(address)
+    problems += page_problems(page, f"[{language}] /maintenance/faults/new filled in")
+    send.click()
+    if main.locator("#similar-heading").count():  # "is it one of these?": no, send mine
+        send.click()
+    link_field = main.locator("#follow-link")
+    expect(link_field).to_be_visible()
+    problems += page_problems(page, f"[{language}] the thank-you page with the private link")
+    link = link_field.input_value()
+    (mail,) = live_server.emails_to(address)
     assert live_server.link_in(mail) == link
     page.goto(link)
-    expect(main.get_by_role("heading", level=1)).to_contain_text("Your report: Pothole")
-    expect(main).to_contain_text("kirsten.browser@example.org")
-    problems += axe_violations(page, "[en] the private page behind the link")
+    expect(main).to_contain_text(address)
+    problems += page_problems(page, f"[{language}] the private page behind the link")
     assert not problems, report(problems)
