@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from community import geo
 from community.conversations import services as conversations
 from community.extensions import db
-from community.moderation.models import Case
+from community.moderation import services
+from community.moderation.models import Case, Reason
 from community.spaces import services as space_services
 from community.villages.models import HelpCategory, PostKind
 from community.villages.services import posts
@@ -289,3 +290,48 @@ def test_watched_patterns_are_for_staff_and_never_nested(client, login, people, 
     started = time.perf_counter()
     assert words.match("a" * 5_000 + "!", v.municipality.id, None).words == []
     assert time.perf_counter() - started < 1.0
+
+
+# --- 5: the moderation pages are linked from where people look for them --------------------------
+
+
+def test_the_moderation_pages_are_linked_for_the_right_people(client, login, people):
+    v = people
+    login(v.jens)
+    profile = client.get("/profile", headers=EN).text
+    for url in ("/profile/data", "/profile/delete", "/profile/blocked", "/moderation/decisions/"):
+        assert f'href="{url}"' in profile, url
+
+    post = _post(v.space, v.jens)
+    services.report(post, by=v.anne, reason=Reason.SPAM)
+    db.session.commit()
+
+    def front(user):
+        if user is None:
+            with client.session_transaction() as session:
+                session.clear()
+        else:
+            login(user)
+        return client.get("/s/stilling/", headers=EN).text
+
+    queue_link = 'href="/s/stilling/moderation/"'
+    report_link = f'href="/report/space/{v.space.id}"'
+    admin, staff, villager, outsider, nobody = (front(u) for u in (v.hanne, v.mette, v.jens, v.ole, None))
+    assert queue_link in admin and "1 open case" in admin
+    assert queue_link in staff
+    assert queue_link not in villager and queue_link not in outsider and queue_link not in nobody
+    assert report_link in villager and report_link in outsider and report_link not in nobody
+
+    login(v.mette)
+    console = client.get("/admin/", headers=EN).text
+    assert 'href="/admin/moderation/"' in console and 'href="/admin/moderation/audit"' in console
+
+    # A frozen space says so on its pages; an open one does not.
+    read_only = "This space is read-only for now"
+    assert read_only not in villager
+    services.freeze(v.space, by=v.mette, reason="Tråden løb løbsk")
+    db.session.commit()
+    login(v.jens)
+    assert read_only in client.get("/s/stilling/", headers=EN).text
+    assert read_only in client.get("/s/stilling/posts/", headers=EN).text
+    assert "skrivebeskyttet" in client.get("/s/stilling/", headers=DA).text

@@ -24,3 +24,11 @@ def _init(state) -> None:
 
     guard.init_app()
     state.app.jinja_env.globals["perm_moderation"] = permissions
+    state.app.jinja_env.globals["moderation_open_count"] = _open_count
+
+
+def _open_count(space) -> int:
+    """The open cases in a space's queue (one indexed count), for the links its moderators see."""
+    from community.moderation.services import open_count
+
+    return open_count(space.municipality_id, space.id)
