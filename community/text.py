@@ -72,12 +72,15 @@ def _normalize(text: str) -> str:
 
 
 _D = r"(\d{2})"
-#: DDMMYY, then the four digits: right after it, or after a hyphen or slash with spaces around it, or
-#: after a plain space.
-_CPR_COMPACT = re.compile(rf"(?<!\d){_D}{_D}{_D}(?:\s*[-/]\s*|\s?)(\d{{4}})(?!\d)")
-#: DD.MM.YY, DD MM YY or DD-MM-YY, then a hyphen or slash and the four digits. A plain space before the
-#: four digits is left out here: "10.12.26 1400" is a date and a time.
-_CPR_SPACED = re.compile(rf"(?<!\d){_D}[ .-]{_D}[ .-]{_D}\s*[-/]\s*(\d{{4}})(?!\d)")
+#: DDMMYY, then the four digits: right after it, or after a hyphen, slash or full stop with spaces
+#: around it, or after a plain space.
+_CPR_COMPACT = re.compile(rf"(?<!\d){_D}{_D}{_D}(?:\s*[-/.]\s*|\s?)(\d{{4}})(?!\d)")
+#: DD.MM.YY, DD MM YY, DD-MM-YY or DD/MM/YY, then a hyphen, slash or full stop and the four digits.
+_CPR_SPACED = re.compile(rf"(?<!\d){_D}[ ./-]{_D}[ ./-]{_D}\s*[-/.]\s*(\d{{4}})(?!\d)")
+#: The same date, then a plain space and the four digits: a CPR number, unless they read as the time of
+#: day people write after a date ("10.12.26 1400", see ``_a_round_time``). A date with a four-digit year
+#: ("01.02.2003") or a time with a colon ("01.02.03 12:34") never matches.
+_CPR_SPACED_TIME = re.compile(rf"(?<!\d){_D}[ ./-]{_D}[ ./-]{_D} (\d{{4}})(?!\d)")
 #: After the word CPR (or "personnummer") anything goes between the groups.
 _CPR_NAMED = re.compile(
     rf"(?:cpr|personnummer|personnr|personal\s+number)[^\d]{{0,12}}{_D}\W{{0,3}}{_D}\W{{0,3}}{_D}\W{{0,3}}(\d{{4}})(?!\d)",
@@ -95,17 +98,28 @@ def _plausible_date(day: int, month: int, year2: int) -> bool:
     return False
 
 
+def _a_round_time(digits: str) -> bool:
+    """Four digits that read as a time of day on the quarter hour or the five minutes ("1400", "0930",
+    "1845"), as a meeting's time is written after its date. The last four digits of a CPR number are
+    that only about one time in 35, which this format lets pass; other ways of writing it are refused."""
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    return hours <= 23 and minutes <= 55 and minutes % 5 == 0
+
+
 def find_cpr(text: str) -> str | None:
     """The first thing in ``text`` that looks like a CPR number (a date that exists and four digits,
     written in any of the ways people write them), or None."""
     if not text:
         return None
     normalized = _normalize(text)
-    for pattern in (_CPR_COMPACT, _CPR_SPACED, _CPR_NAMED):
+    for pattern in (_CPR_COMPACT, _CPR_SPACED, _CPR_SPACED_TIME, _CPR_NAMED):
         for match in pattern.finditer(normalized):
             day, month, year = (int(g) for g in match.groups()[:3])
-            if _plausible_date(day, month, year):
-                return match.group(0)
+            if not _plausible_date(day, month, year):
+                continue
+            if pattern is _CPR_SPACED_TIME and _a_round_time(match.group(4)):
+                continue
+            return match.group(0)
     return None
 
 

@@ -38,6 +38,14 @@ CPR_VARIANTS = [
     "０１０２０３-１２３４",  # full-width digits
     "cpr: 01 02 03 1234",
     "Mit personnummer er 01.02.03 1234",
+    # without the word, in the ways the audit found passing
+    "01.02.03 1234",
+    "01 02 03 1234",
+    "01/02/03-1234",
+    "010203.1234",
+    "01.02.03.1234",
+    "01/02/03 1234",
+    "31.12.99 1201",  # a time, but not one a meeting starts at
 ]
 
 NOT_CPR = [
@@ -49,6 +57,15 @@ NOT_CPR = [
     "8660 Skanderborg",
     "Ordre 320131-1234",  # 32 January does not exist
     "Tlf. +45 87 65 43 21",
+    "Tlf. 86 12 34 56",
+    "Ring 12.34.56.78",
+    "Mødet er 01.02.03 12:34",  # a date and a time with a colon
+    "Født 01.02.2003",  # a four-digit year
+    "Den 01/02/2003 kl. 1400",
+    "Generalforsamling 24/12/26 1930",  # a date and a meeting's time
+    "Vi mødes 01 02 27 0945",
+    "Version 1.2.3.1234",
+    "Vægt 120399.5 kg",
 ]
 
 SECRETS = [
