@@ -12,6 +12,7 @@ jobs.bind_app(app)
 
 import community.engagement.tasks  # noqa: E402  (registers the tasks)
 import community.helpdesk.tasks  # noqa: E402
+import community.moderation.tasks  # noqa: E402
 import community.notifications.tasks  # noqa: E402,F401
 
 __all__ = ["huey"]

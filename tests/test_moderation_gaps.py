@@ -335,3 +335,53 @@ def test_the_moderation_pages_are_linked_for_the_right_people(client, login, peo
     assert read_only in client.get("/s/stilling/", headers=EN).text
     assert read_only in client.get("/s/stilling/posts/", headers=EN).text
     assert "skrivebeskyttet" in client.get("/s/stilling/", headers=DA).text
+
+
+# --- 6 and 8: old exports are removed every hour, a deleted account's at once; old links refused ----
+
+
+def test_old_exports_are_removed_by_the_hourly_job_and_with_the_account(
+    client, login, people, outbox, monkeypatch
+):
+    import os
+    import time
+    from datetime import datetime
+
+    from itsdangerous.timed import TimestampSigner
+
+    from community.extensions import huey
+    from community.moderation import privacy, tasks
+    from tests.support import PASSWORD, link_in
+
+    v = people
+    login(v.jens)
+    client.post("/profile/data")
+    login(v.anne)
+    client.post("/profile/data")
+    folder = privacy.export_folder()
+    jens_zip, anne_zip = (next(folder.glob(f"{u.id}-*.zip")) for u in (v.jens, v.anne))
+    old = folder / f"{v.bo.id}-{'0' * 32}.zip"
+    old.write_bytes(b"PK")
+    eight_days_ago = time.time() - 8 * 24 * 3600
+    os.utime(old, (eight_days_ago, eight_days_ago))
+
+    # The consumer runs the job every hour; it takes the expired ZIP and leaves the others.
+    due = {t.name for t in huey.read_periodic(datetime(2026, 1, 5, 10, 47))}
+    assert any(name.endswith("remove_old_exports") for name in due)
+    assert tasks.remove_old_exports.call_local() == 1
+    assert not old.exists() and jens_zip.exists() and anne_zip.exists()
+
+    # A link past its days is refused with a message, not served.
+    with monkeypatch.context() as m:
+        m.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 8 * 24 * 3600)
+        stale = privacy.download_token(v.anne, anne_zip)
+    login(v.anne)
+    response = client.get(f"/profile/data/{stale}", headers=EN, follow_redirects=True)
+    assert response.request.path == "/profile/data" and "This download link has expired" in response.text
+    assert response.mimetype == "text/html"
+    assert client.get(link_in(outbox()[-1])).mimetype == "application/zip"  # her fresh one works
+
+    # Deleting the account takes its waiting export with it.
+    login(v.jens)
+    assert client.post("/profile/delete", data={"content": "keep", "password": PASSWORD}).status_code == 302
+    assert not jens_zip.exists() and anne_zip.exists()

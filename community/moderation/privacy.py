@@ -171,7 +171,7 @@ def export_data(user_id: int, by_id: int | None = None) -> None:
 
 
 def remove_old_exports() -> int:
-    """Drops ZIPs older than their links (the hourly job calls this)."""
+    """Drops ZIPs older than their links (the hourly job ``moderation.tasks.remove_old_exports``)."""
     limit = utcnow().timestamp() - export_days() * 24 * 3600
     removed = 0
     for path in export_folder().glob("*.zip"):
@@ -222,6 +222,8 @@ def delete_account(user: User, *, by: User, keep_content: bool = True) -> None:
             raise DomainError(not_linked_message(municipality))
     municipality_id = by.staff_municipality_id if by.id != user.id else scope_of(None)[0]
     signals.account_deleting.send(user, keep_content=keep_content, by=by)
+    for path in export_folder().glob(f"{user.id}-*.zip"):  # their data, waiting to be downloaded
+        path.unlink(missing_ok=True)
     db.session.execute(
         sa.delete(Block).where(sa.or_(Block.blocker_id == user.id, Block.blocked_id == user.id))
     )
