@@ -31,7 +31,7 @@ NODE_MAJOR = 20
 
 
 def in_ci() -> bool:
-    """The environment variable CI is set (``.ci/run`` exports CI=true; CI services set it too)."""
+    """The environment variable CI is set, as CI services set it (CI=true; ``.ci/run`` acts on it)."""
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
