@@ -96,7 +96,13 @@ MUST_VISIT = {
         "/engagement/qa/2",
     ],
     "frivillig@example.org": ["/helpdesk/volunteer", "/messages/"],
-    "senior@example.org": ["/helpdesk/ask", "/helpdesk/requests", "/helpdesk/requests/1"],
+    "senior@example.org": [
+        "/helpdesk/",  # the wide pages of issue 10 #14: the start and the cafés to book
+        "/helpdesk/sessions",
+        "/helpdesk/ask",
+        "/helpdesk/requests",
+        "/helpdesk/requests/1",
+    ],
     "borger@example.org": [
         "/s/stilling/posts/new",
         "/notifications/",
