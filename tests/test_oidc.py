@@ -7,6 +7,7 @@ must be refused: a wrong state, a replayed code, a bad signature, an expired tok
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import urllib.request
@@ -138,7 +139,8 @@ def _session_cookie(client) -> str:
 # --- logging in ------------------------------------------------------------------------------------
 
 
-def test_a_first_login_makes_an_account_and_never_keeps_the_cpr_number(client, session_db):
+def test_a_first_login_makes_an_account_and_never_keeps_the_cpr_number(client, session_db, caplog):
+    caplog.set_level(logging.DEBUG)  # every logger, every level: no line may carry the CPR number
     back = _callback(client, "mitid", "anna", "anna-password")
     landed = client.get(_path(back), headers=EN, follow_redirects=True)
     assert "You are logged in with MitID" in landed.text
@@ -149,8 +151,11 @@ def test_a_first_login_makes_an_account_and_never_keeps_the_cpr_number(client, s
     assert identity.provider == "mitid" and identity.subject == "anna-subject-0001"
     stored = _everything_stored(session_db)
     cookie = _session_cookie(client)
+    logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    assert "GET /login/oidc/mitid/callback" in logged, "the callback's request is logged"
     for cpr in ANNA_CPR:
         assert cpr not in stored and cpr not in cookie
+        assert cpr not in logged and cpr not in caplog.text
 
 
 def test_the_claims_kept_are_only_those_read(oidc_app):
@@ -275,6 +280,21 @@ def test_an_id_token_with_a_bad_signature_is_refused(client, session_db, issuer,
     assert session_db.session.scalars(sa.select(User)).all() == []
 
 
+def test_an_id_token_for_another_nonce_is_refused_and_nothing_is_made(client, session_db):
+    """The nonce Authlib keeps in the session (with the state) must be the ID token's: changed there,
+    the same valid answer from the provider is refused."""
+    back = _callback(client, "mitid", "anna", "anna-password")
+    with client.session_transaction() as session:
+        (key,) = [k for k in session if k.startswith("_state_mitid_")]
+        kept = session[key]
+        assert kept["data"]["nonce"]
+        session[key] = {**kept, "data": {**kept["data"], "nonce": "another-nonce"}}
+    _refused(client.get(_path(back), headers=EN))
+    assert session_db.session.scalars(sa.select(User)).all() == []
+    assert session_db.session.scalars(sa.select(UserIdentity)).all() == []
+    assert _logged_in_as(client) is None
+
+
 def test_an_expired_id_token_is_refused(client, session_db, monkeypatch):
     back = _callback(client, "mitid", "anna", "anna-password")
     monkeypatch.setattr(oidc, "clock", lambda: int(time.time()) + 3 * 3600)  # hours after it was issued
@@ -346,3 +366,63 @@ def test_without_node_the_oidc_tests_skip_locally_and_fail_under_ci(monkeypatch)
     monkeypatch.setattr(harness, "_node_major", lambda _node: 18)
     with pytest.raises(pytest.fail.Exception, match=r"Node\.js 20 or later"):
         harness.missing()
+
+
+# --- configuration ---------------------------------------------------------------------------------
+
+
+def test_providers_are_read_from_the_environment():
+    from community.config import providers_from_environment
+
+    assert providers_from_environment({}) == {}
+    found = providers_from_environment(
+        {
+            "COMMUNITY_OIDC_PROVIDERS": " MitID , staff,",
+            "COMMUNITY_OIDC_MITID_ISSUER": "https://broker.example.dk",
+            "COMMUNITY_OIDC_MITID_CLIENT_ID": "faelled",
+            "COMMUNITY_OIDC_MITID_CLIENT_SECRET": "hemmelig",
+            "COMMUNITY_OIDC_MITID_LABEL": "MitID",
+            "COMMUNITY_OIDC_STAFF_ISSUER": "https://login.skanderborg.dk",
+            "COMMUNITY_OIDC_STAFF_CLIENT_ID": "faelled-staff",
+            "COMMUNITY_OIDC_STAFF_SCOPES": "openid email profile groups",
+            "COMMUNITY_OIDC_STAFF_STAFF_CLAIM": "groups=faelled-staff",
+            "COMMUNITY_OIDC_STAFF_MUNICIPALITY": "skanderborg-kommune",
+            "COMMUNITY_OIDC_OTHER_ISSUER": "https://not-named.example.dk",
+        }
+    )["OIDC_PROVIDERS"]
+    assert list(found) == ["mitid", "staff"]
+    assert found["mitid"]["issuer"] == "https://broker.example.dk" and found["mitid"]["label"] == "MitID"
+    assert found["mitid"]["client_secret"] == "hemmelig" and found["mitid"]["scopes"] is None
+    assert found["mitid"]["staff_claim"] is None
+    assert found["staff"]["client_secret"] is None and found["staff"]["staff_claim"] == "groups=faelled-staff"
+    assert found["staff"]["municipality"] == "skanderborg-kommune"
+
+
+def test_a_provider_without_issuer_or_client_id_is_left_out_with_a_warning(caplog):
+    from flask import Flask
+
+    from community.config import providers_from_environment
+
+    app = Flask("oidc-config")
+    app.config.update(
+        providers_from_environment(
+            {
+                "COMMUNITY_OIDC_PROVIDERS": "mitid,staff,broken",
+                "COMMUNITY_OIDC_MITID_ISSUER": "https://broker.example.dk/",
+                "COMMUNITY_OIDC_MITID_CLIENT_ID": "faelled",
+                "COMMUNITY_OIDC_STAFF_ISSUER": "https://login.skanderborg.dk",
+                "COMMUNITY_OIDC_BROKEN_CLIENT_SECRET": "x",
+            }
+        )
+    )
+    with caplog.at_level(logging.WARNING):
+        found = oidc.providers(app)
+        oidc.providers(app)  # every page asks: warned once
+    assert list(found) == ["mitid"] and found["mitid"].issuer == "https://broker.example.dk"
+    assert found["mitid"].scopes == "openid email profile" and found["mitid"].label == "mitid"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        "OpenID provider 'staff' is left out: it has no client_id (set COMMUNITY_OIDC_STAFF_CLIENT_ID)",
+        "OpenID provider 'broken' is left out: it has no issuer and no client_id "
+        "(set COMMUNITY_OIDC_BROKEN_ISSUER, COMMUNITY_OIDC_BROKEN_CLIENT_ID)",
+    ]

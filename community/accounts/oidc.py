@@ -79,10 +79,25 @@ class LoginRefused(Exception):
 
 
 def providers(app: Flask | None = None) -> dict[str, Provider]:
-    config = (app or current_app).config.get("OIDC_PROVIDERS") or {}
+    """The configured providers that can be used. One named without its issuer or client id is left out
+    (no login button) and a warning says which setting is missing, once per app (at start-up: this runs
+    for every page)."""
+    app = app or current_app
+    config = app.config.get("OIDC_PROVIDERS") or {}
+    warned: set[str] = app.extensions.setdefault("faelled_oidc_warned", set())
     found = {}
     for name, settings in config.items():
-        if not settings.get("issuer") or not settings.get("client_id"):
+        settings = settings or {}
+        lacking = [key for key in ("issuer", "client_id") if not settings.get(key)]
+        if lacking:
+            if name not in warned:
+                warned.add(name)
+                app.logger.warning(
+                    "OpenID provider %r is left out: it has no %s (set %s)",
+                    name,
+                    " and no ".join(lacking),
+                    ", ".join(f"COMMUNITY_OIDC_{str(name).upper()}_{key.upper()}" for key in lacking),
+                )
             continue
         found[name] = Provider(
             name=name,
