@@ -385,3 +385,66 @@ def test_old_exports_are_removed_by_the_hourly_job_and_with_the_account(
     login(v.jens)
     assert client.post("/profile/delete", data={"content": "keep", "password": PASSWORD}).status_code == 302
     assert not jens_zip.exists() and anne_zip.exists()
+
+
+# --- 7: the export holds the pictures one uploaded with ideas and fault reports --------------------
+
+
+def test_the_export_holds_idea_pictures_and_fault_photos_with_the_faults_place(client, login, people, outbox):
+    import io
+    import json
+    import zipfile
+
+    from PIL import Image
+
+    from community.engagement.models import Idea
+    from community.maintenance.models import FaultReport
+    from community.media import media_folder
+    from tests.support import link_in
+
+    def png(color):
+        buffer = io.BytesIO()
+        Image.new("RGB", (40, 30), color).save(buffer, "PNG")
+        buffer.seek(0)
+        return buffer
+
+    v = people
+    login(v.jens)
+    idea = client.post(
+        "/engagement/ideas/new",
+        data={
+            "title": "Bænk ved søen",
+            "body": "En bænk med udsigt.",
+            "category": "other",
+            "space_id": "",
+            "confirmed": "1",
+            "image": (png((10, 120, 40)), "baenk.png"),
+            "image_alt": "Søen set fra stien",
+        },
+        headers=EN,
+    )
+    assert idea.status_code == 302, idea.text
+    fault = client.post(
+        "/maintenance/faults/new",
+        data={
+            "latitude": "56.0904",
+            "longitude": "9.9932",
+            "category": "other",
+            "description": "Hul i stien ved søen.",
+            "photo": (png((120, 10, 10)), "hul.png"),
+        },
+        headers=EN,
+    )
+    assert fault.status_code == 302, fault.text
+    picture = db.session.scalar(sa.select(Idea.image))
+    photo = db.session.scalar(sa.select(FaultReport.photo))
+    assert picture and photo
+
+    client.post("/profile/data")
+    archive = zipfile.ZipFile(io.BytesIO(client.get(link_in(outbox()[-1])).data))
+    assert {f"images/{picture}", f"images/{photo}"} <= set(archive.namelist())
+    assert archive.read(f"images/{photo}") == (media_folder() / photo).read_bytes()
+    [reported] = json.loads(archive.read("fault_reports.json"))
+    assert (reported["latitude"], reported["longitude"], reported["photo"]) == (56.0904, 9.9932, photo)
+    [mine] = json.loads(archive.read("ideas.json"))
+    assert mine["image"] == picture and mine["image_alt"] == "Søen set fra stien"

@@ -276,6 +276,13 @@ def _moved_on(obj: Any, **_kw: Any) -> None:
 # --- a citizen's own data -------------------------------------------------------------------------------
 
 
+def _media_paths(names: Any) -> list[str]:
+    from community.media import media_folder
+
+    folder = media_folder()
+    return [str(folder / name) for name in names if name]
+
+
 @signals.account_exporting.connect
 def _export(user: Any, **_kw: Any) -> dict[str, Any]:
     from community.engagement.models import IdeaSupport, QuestionVote, SitePreference
@@ -284,19 +291,26 @@ def _export(user: Any, **_kw: Any) -> dict[str, Any]:
     def rows(model: type, column: Any, *columns: str) -> list[dict[str, Any]]:
         return [row(r, *columns) for r in db.session.scalars(sa.select(model).where(column == user.id))]
 
+    ideas = rows(
+        Idea,
+        Idea.created_by_id,
+        "id",
+        "title",
+        "body",
+        "category",
+        "place_label",
+        "latitude",
+        "longitude",
+        "image",
+        "image_alt",
+        "state",
+        "created_at",
+        "moderation_state",
+    )
     return {
-        "ideas": rows(
-            Idea,
-            Idea.created_by_id,
-            "id",
-            "title",
-            "body",
-            "category",
-            "place_label",
-            "state",
-            "created_at",
-            "moderation_state",
-        ),
+        "ideas": ideas,
+        # The pictures they uploaded with their ideas, in the ZIP's images/ beside the JSON.
+        "files": _media_paths(idea["image"] for idea in ideas),
         "idea_comments": rows(
             IdeaComment, IdeaComment.author_id, "id", "idea_id", "body", "created_at", "moderation_state"
         ),

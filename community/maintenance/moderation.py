@@ -46,14 +46,27 @@ register(
 
 @signals.account_exporting.connect
 def _export(user: Any, **_kw: Any) -> dict[str, Any]:
+    from community.media import media_folder
     from community.moderation.privacy import row
 
-    return {
-        "fault_reports": [
-            row(r, "id", "place_label", "category", "description", "status", "created_at")
-            for r in db.session.scalars(sa.select(FaultReport).where(FaultReport.reporter_id == user.id))
-        ]
-    }
+    faults = [
+        row(
+            r,
+            "id",
+            "place_label",
+            "latitude",
+            "longitude",
+            "category",
+            "description",
+            "photo",
+            "status",
+            "created_at",
+        )
+        for r in db.session.scalars(sa.select(FaultReport).where(FaultReport.reporter_id == user.id))
+    ]
+    folder = media_folder()
+    # The photos they took of the faults, in the ZIP's images/ beside the JSON.
+    return {"fault_reports": faults, "files": [str(folder / f["photo"]) for f in faults if f["photo"]]}
 
 
 @signals.account_deleting.connect
