@@ -184,6 +184,33 @@ def test_password_change_and_reset_refuse_the_demo_password(client, make_user, l
     assert client.post(link, data=good).status_code == 302
 
 
+def test_the_command_line_refuses_an_easy_staff_password(app, municipality):
+    from community.accounts.models import User
+
+    db.session.commit()  # the command rolls back what it refuses, as a run of its own would
+    runner = app.test_cli_runner()
+    for password in EASY:
+        args = ["spaces", "add-staff", "--email", "it@example.org", "--name", "IT", "--password", password]
+        result = runner.invoke(args=args)
+        assert result.exit_code != 0, password
+        assert "This password is too easy to guess" in result.output, password
+    assert db.session.scalars(sa.select(User)).all() == [], "no staff account with an easy password"
+    args = [
+        "spaces",
+        "add-staff",
+        "--email",
+        "it@example.org",
+        "--name",
+        "IT",
+        "--password",
+        "kommunens it afdeling",
+    ]
+    good = runner.invoke(args=args)
+    assert good.exit_code == 0, good.output
+    [staff] = db.session.scalars(sa.select(User)).all()
+    assert staff.staff_municipality_id == municipality.id
+
+
 # --- 8: the municipality comes from the request -----------------------------------------------------------
 
 
@@ -216,6 +243,31 @@ def test_each_municipality_sees_its_own_helpdesk_and_overview(app, client, login
         assert helpdesk_names() == ["Aarhus Kommune"], "COMMUNITY_MUNICIPALITY names the default"
     finally:
         app.config["MUNICIPALITY"] = None
+
+
+def test_outside_a_request_the_guard_reads_the_municipality_the_installation_names(
+    app, municipality, monkeypatch
+):
+    """Text written by a job or the command line is checked against the watched words of the
+    municipality ``COMMUNITY_MUNICIPALITY`` names, not whichever was provisioned first."""
+    from community import geo
+    from community.accounts.services import create_user
+    from community.moderation import services as moderation
+    from community.moderation.models import WordAction
+
+    aarhus = services.create_municipality(name="Aarhus Kommune", place=geo.resolve("Aarhus"))
+    moderator = create_user(email="mod@example.org", password=PASSWORD, display_name="Moderator")
+    moderator.staff_municipality_id = aarhus.id
+    moderation.add_word(aarhus.id, pattern="skurk", action=WordAction.BLOCK, by=moderator)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "MUNICIPALITY", aarhus.slug)
+    runner = app.test_cli_runner()
+    args = ["spaces", "add-staff", "--municipality", aarhus.slug, "--email", "s@example.org"]
+    refused = runner.invoke(args=[*args, "--name", "Skurk Hansen", "--password", "kommunens it afdeling"])
+    assert refused.exit_code != 0 and "skurk" in refused.output.lower(), refused.output
+    accepted = runner.invoke(args=[*args, "--name", "Sofie Hansen", "--password", "kommunens it afdeling"])
+    assert accepted.exit_code == 0, accepted.output
+    assert municipality.id < aarhus.id, "the first provisioned is another"
 
 
 # --- 6: a space's own host name is the whole space, under the same checks -----------------------------------

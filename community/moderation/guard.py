@@ -32,7 +32,7 @@ from community.moderation.models import (
     Report,
     WordAction,
 )
-from community.spaces.models import Membership, MembershipStatus, Municipality, Space
+from community.spaces.models import Membership, MembershipStatus, Space
 
 MODERATION_MODELS = (Action, AuditEntry, Case, Report)
 
@@ -40,7 +40,7 @@ MODERATION_MODELS = (Action, AuditEntry, Case, Report)
 
 #: By (database, space id) and by database: see ``words.database_key``.
 _space_municipality: dict[tuple[str, int], tuple[float, int]] = {}
-_default: dict[str, tuple[float, int | None]] = {}
+_default: dict[tuple[str, str | None], tuple[float, int | None]] = {}
 
 
 @contextmanager
@@ -83,17 +83,19 @@ def forget_default() -> None:
 
 def _default_municipality() -> int | None:
     """The request's municipality (``tenancy.current_municipality``, remembered for the request), or
-    outside a request the installation's first one (remembered for the cache's lifetime)."""
-    if has_request_context():
-        from community.spaces.tenancy import current_municipality
+    outside a request the installation's own (``tenancy.default_municipality``: the one
+    ``COMMUNITY_MUNICIPALITY`` names, else the first; remembered for the cache's lifetime)."""
+    from community.spaces.tenancy import current_municipality, default_municipality
 
+    if has_request_context():
         found = current_municipality()
         return found.id if found is not None else None
     now = time.monotonic()
-    key = words.database_key()
+    key = (words.database_key(), current_app.config.get("MUNICIPALITY"))
     at, found = _default.get(key, (-1e9, None))
     if now - at >= _ttl() or found is None:
-        found = db.session.scalar(sa.select(Municipality.id).order_by(Municipality.id).limit(1))
+        municipality = default_municipality()
+        found = municipality.id if municipality is not None else None
         _default[key] = (now, found)
     return found
 

@@ -6,6 +6,7 @@ import click
 import sqlalchemy as sa
 
 from community import geo
+from community.accounts.passwords import check_new_password
 from community.accounts.services import create_user, user_by_email
 from community.errors import DomainError
 from community.extensions import db
@@ -54,6 +55,8 @@ def add_staff(email: str, display_name: str, municipality_slug: str | None, pass
     user = user_by_email(email)
     try:
         if user is None:
+            # The same check as registration: a staff account opens the municipality's console.
+            check_new_password(password, email=email, name=display_name)
             user = create_user(email=email, password=password, display_name=display_name)
     except DomainError as exc:
         _fail(exc)
