@@ -448,3 +448,121 @@ def test_the_export_holds_idea_pictures_and_fault_photos_with_the_faults_place(c
     assert (reported["latitude"], reported["longitude"], reported["photo"]) == (56.0904, 9.9932, photo)
     [mine] = json.loads(archive.read("ideas.json"))
     assert mine["image"] == picture and mine["image_alt"] == "Søen set fra stien"
+
+
+# --- 8: reports of a profile and of a whole space, the warning, and the map -----------------------
+
+
+def test_a_reported_profile_goes_to_the_staff_who_warn_its_owner(client, login, people, outbox):
+    from community.moderation.models import Action, AuditEntry
+    from community.notifications.models import Notification
+
+    v = people
+    login(v.anne)
+    form = client.get(f"/report/profile/{v.jens.id}", headers=EN)
+    assert form.status_code == 200 and "Jens" in form.text
+    assert _report(client, login, v.anne, "profile", v.jens.id, reason="harassment").status_code == 302
+    own = _report(client, login, v.jens, "profile", v.jens.id)
+    assert own.status_code == 400 and "cannot report what you wrote yourself" in own.text
+    case = db.session.scalar(sa.select(Case).where(Case.content_type == "profile"))
+    assert case.municipality_id == v.municipality.id and case.space_id is None
+
+    login(v.hanne)  # a space's admin has no say over a person's profile
+    assert "Jens" not in client.get("/s/stilling/moderation/", headers=EN).text
+    login(v.lars)
+    assert client.get(f"/admin/moderation/cases/{case.id}").status_code == 404
+    login(v.mette)
+    assert f"/admin/moderation/cases/{case.id}" in client.get("/admin/moderation/", headers=EN).text
+    response = client.post(
+        f"/admin/moderation/cases/{case.id}",
+        data={"action": "warn", "reason": "Dit profilnavn hænger en nabo ud."},
+        headers=EN,
+    )
+    assert response.status_code == 302
+
+    warned = db.session.scalar(sa.select(Action).where(Action.kind == "warn"))
+    assert warned.author_id == v.jens.id and warned.by_id == v.mette.id
+    note = db.session.scalar(
+        sa.select(Notification).where(
+            Notification.user_id == v.jens.id, Notification.kind == "moderation.action"
+        )
+    )
+    assert note.context["what"] == "warn"
+    assert any("Dit profilnavn hænger en nabo ud." in m.get_body().get_content() for m in outbox())
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "warn"))
+    assert (entry.actor_id, entry.target_user_id, entry.content_type) == (v.mette.id, v.jens.id, "profile")
+    login(v.jens)
+    decision = client.get(f"/moderation/decisions/{warned.id}", headers=EN).text
+    assert "author warned" in decision and "Dit profilnavn hænger en nabo ud." in decision
+    login(v.mette)
+    assert "author warned" in client.get("/admin/moderation/audit?action=warn", headers=EN).text
+
+
+def test_a_reported_space_is_for_the_staff_who_freeze_and_archive_it(client, login, people):
+    v = people
+    login(v.jens)
+    assert client.get(f"/report/space/{v.space.id}", headers=EN).status_code == 200
+    response = _report(client, login, v.jens, "space", v.space.id, reason="hate")
+    assert response.status_code == 302
+    case = db.session.scalar(sa.select(Case).where(Case.content_type == "space"))
+    assert case.space_id == v.space.id
+
+    # The space's own admin does not see reports about her space; the municipality's staff do.
+    login(v.hanne)
+    assert f"/cases/{case.id}" not in client.get("/s/stilling/moderation/", headers=EN).text
+    assert client.get(f"/s/stilling/moderation/cases/{case.id}").status_code == 404
+    assert "0 open cases" in client.get("/s/stilling/", headers=EN).text
+    login(v.mette)
+    assert f"/admin/moderation/cases/{case.id}" in client.get("/admin/moderation/", headers=EN).text
+    page = client.get(f"/admin/moderation/cases/{case.id}", headers=EN).text
+    assert "Freeze it" in page and "Archive it" in page
+
+    url = f"/admin/moderation/cases/{case.id}"
+    no_reason = client.post(url, data={"action": "freeze"}, headers=EN)
+    assert no_reason.status_code == 400 and not db.session.get(type(v.space), v.space.id).is_frozen
+    assert client.post(url, data={"action": "freeze", "reason": "Hadske tråde"}).status_code == 302
+    space = db.session.get(type(v.space), v.space.id)
+    assert space.is_frozen and db.session.get(Case, case.id).status.value == "closed"
+    login(v.jens)
+    written = client.post("/s/stilling/posts/new?kind=discussion", data={"title": "Hej", "body": "x"})
+    assert written.status_code == 403
+
+    assert _report(client, login, v.anne, "space", v.space.id, reason="hate").status_code == 302
+    assert db.session.get(Case, case.id).status.value == "open"
+    login(v.mette)
+    assert (
+        client.post(url, data={"action": "archive", "reason": "Lukket efter gentagne klager"}).status_code
+        == 302
+    )
+    space = db.session.get(type(v.space), v.space.id)
+    assert space.is_archived and db.session.get(Case, case.id).status.value == "closed"
+    log = client.get("/admin/moderation/audit", headers=EN).text
+    assert "space frozen" in log and "space archived" in log
+
+
+def test_a_hidden_post_with_a_place_leaves_the_map(client, login, people):
+    v = people
+    post = _post(v.space, v.jens, title="Bænken ved gadekæret", place=geo.resolve("Stilling"))
+    db.session.commit()
+
+    def on_map(user):
+        if user is None:
+            with client.session_transaction() as session:
+                session.clear()
+        else:
+            login(user)
+        page = client.get("/s/stilling/map", headers=EN).text
+        return "Bænken ved gadekæret" in page, f"/s/stilling/posts/{post.id}" in page
+
+    assert on_map(None) == (True, True) and on_map(v.anne) == (True, True)
+    api_titles = lambda: [i["title"] for i in client.get("/api/v1/spaces/stilling/posts").json["items"]]  # noqa: E731
+    assert api_titles() == ["Bænken ved gadekæret"]
+    services.hide(post, by=v.hanne, reason="Hænger en nabo ud")
+    db.session.commit()
+    assert on_map(None) == (False, False)
+    assert on_map(v.anne) == (False, False)
+    assert on_map(v.hanne) == (True, True), "its moderators still find it"
+    assert on_map(v.jens) == (True, True), "and its author, who sees why"
+    with client.session_transaction() as session:
+        session.clear()
+    assert api_titles() == []
