@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 from werkzeug.datastructures import FileStorage
 
 from community import signals
@@ -250,6 +250,8 @@ def set_closed(post: Post, space: Space, *, closed: bool, by: User) -> None:
 # --- feeds -----------------------------------------------------------------------------------------
 
 FEED_ORDERS = {"active": "last_activity_at", "new": "created_at"}
+#: A card shows the excerpt: a list leaves the post's text and its HTML in the database.
+WITHOUT_BODY = (defer(Post.body), defer(Post.body_html))
 
 
 def feed(
@@ -264,9 +266,11 @@ def feed(
     exclude_pinned: bool = False,
     with_space: bool = False,
     visible: sa.ColumnElement[bool] | None = None,
+    with_body: bool = False,
 ) -> Page[Post]:
     """A page of posts from the given spaces, newest or most recently active first. ``visible`` is
-    moderation's ``visible_clause`` for the viewer; without it only what everyone may see (Atom)."""
+    moderation's ``visible_clause`` for the viewer; without it only what everyone may see (Atom).
+    A list shows cards, not bodies: the text and its HTML are loaded only ``with_body`` (Atom)."""
     attr = FEED_ORDERS.get(order, "last_activity_at")
     sort = getattr(Post, attr)
     query = sa.select(Post).where(
@@ -287,6 +291,8 @@ def feed(
     )
     if with_space:
         query = query.options(selectinload(Post.space))
+    if not with_body:
+        query = query.options(*WITHOUT_BODY)
     return page_of(list(db.session.scalars(query)), limit, attr)
 
 
@@ -300,7 +306,9 @@ def pinned_posts(
             .where(visible if visible is not None else public_clause(Post))
             .order_by(Post.created_at.desc())
             .limit(limit)
-            .options(selectinload(Post.author), selectinload(Post.tags), selectinload(Post.images))
+            .options(
+                selectinload(Post.author), selectinload(Post.tags), selectinload(Post.images), *WITHOUT_BODY
+            )
         )
     )
 

@@ -124,7 +124,7 @@ def _atom(space_obj, page_items, *, title: str, self_url: str) -> Response:
 
 @bp.get("/s/<space_slug>/feed.atom")
 def atom_feed():
-    page = posts.feed([space().id], order="new", limit=20)
+    page = posts.feed([space().id], order="new", limit=20, with_body=True)
     return _atom(
         space(),
         page.items,
@@ -135,7 +135,7 @@ def atom_feed():
 
 @bp.get("/s/<space_slug>/tags/<tag>/feed.atom")
 def atom_tag_feed(tag: str):
-    page = posts.feed([space().id], order="new", tag=tag, limit=20)
+    page = posts.feed([space().id], order="new", tag=tag, limit=20, with_body=True)
     return _atom(
         space(),
         page.items,
