@@ -668,3 +668,39 @@ def test_a_facilitys_schedule_shows_closures_to_all_and_bookings_to_its_club(
     ]
     assert club["items"][0]["starts_at"] == start.isoformat() + "+00:00"
     assert client.get("/api/v1/facilities/999999/schedule").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/spaces/stilling/posts",
+        "/api/v1/spaces/stilling/events",
+        "/api/v1/spaces",
+        "/api/v1/faults",
+        "/api/v1/engagement/ideas",
+    ],
+)
+@pytest.mark.parametrize("cursor", ["garbage", "20270101T000000000000_x", "t20270101_1", "n5_1x"])
+def test_a_cursor_that_is_not_one_of_the_lists_is_a_400_problem(client, village, path, cursor):
+    """Not the first page again with a 200 (a client would loop over it forever): a 400 naming it."""
+    _post(village.space, village.hanne)
+    db.session.commit()
+    response = client.get(f"{path}?cursor={cursor}", headers=EN)
+    assert response.status_code == 400 and response.content_type == "application/problem+json"
+    assert response.json["code"] == "validation" and "items" not in response.json
+    assert response.json["errors"] == {
+        "cursor": ["This is not a cursor of this list: follow the next link as it is, or leave cursor out."]
+    }
+    danish = client.get(f"{path}?cursor={cursor}", headers={"Accept-Language": "da"})
+    assert danish.status_code == 400 and "cursor" in danish.json["errors"]
+    assert danish.json["errors"]["cursor"] != response.json["errors"]["cursor"]
+
+
+def test_a_next_link_and_an_empty_cursor_still_work(client, village):
+    for n in range(3):
+        _post(village.space, village.hanne, title=f"Opslag {n}")
+    db.session.commit()
+    assert len(client.get("/api/v1/spaces/stilling/posts?cursor=").json["items"]) == 3
+    first = client.get("/api/v1/spaces/stilling/posts?limit=2").json
+    second = client.get(first["next"].split("localhost", 1)[1])
+    assert second.status_code == 200 and [p["title"] for p in second.json["items"]] == ["Opslag 0"]

@@ -325,3 +325,16 @@ def test_a_website_read_token_is_not_an_open311_key(client, pitches):
     site = _key(pitches.municipality, pitches.mette, kind=TokenKind.SITE)
     response = client.post("/open311/v2/requests.json", data=_spec_post(api_key=site))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_cursor_that_is_not_one_of_the_lists_is_a_400(client, pitches, fmt):
+    _report(pitches)
+    response = client.get(f"/open311/v2/requests.{fmt}?cursor=garbage")
+    assert response.status_code == 400
+    if fmt == "json":
+        assert response.json[0]["code"] == 400 and "cursor" in response.json[0]["description"]
+    else:
+        assert _xml(response).findtext("error/code") == "400"
+        assert "cursor" in _xml(response).findtext("error/description")
+    assert client.get("/open311/v2/requests.json?cursor=").status_code == 200

@@ -44,7 +44,7 @@ from community.maintenance.models import (
 from community.maintenance.services import faults as fault_service
 from community.maintenance.services.facilities import facilities_of
 from community.moderation.permissions import public_clause
-from community.pagination import keyset
+from community.pagination import decode, encode, keyset
 from community.spaces.models import Municipality
 from community.spaces.tenancy import current_municipality
 
@@ -381,15 +381,14 @@ def requests_list(fmt: str):
         size = small_int(request.args.get("page_size")) if request.args.get("page_size") else DEFAULT_PAGE
         if size is None or not 1 <= size <= MAX_PAGE:
             raise Open311Error(400, f"page_size must be a number from 1 to {MAX_PAGE}.")
-        rows = list(
-            db.session.scalars(
-                keyset(query, FaultReport.created_at, FaultReport.id, request.args.get("cursor"), size)
+        cursor = request.args.get("cursor")
+        if cursor and decode(cursor) is None:
+            raise Open311Error(
+                400, "cursor is not one this list gave: follow the Link header's next address as it is."
             )
-        )
+        rows = list(db.session.scalars(keyset(query, FaultReport.created_at, FaultReport.id, cursor, size)))
         reports = rows[:size]
         if len(rows) > size:
-            from community.pagination import encode
-
             last = reports[-1]
             args = {k: v for k, v in request.args.items() if k != "cursor"}
             nxt = url_for(

@@ -3,12 +3,15 @@ load what clients send (unknown fields are refused). The OpenAPI document is gen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import url_for
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from community import pagination
+from community.i18n import _
 from community.maintenance.models import FacilityKind, FaultCategory, FaultStatus
 from community.spaces.models import SpaceKind, Visibility
 from community.villages.models import HelpCategory, HelpStatus, PostKind, Rsvp
@@ -387,11 +390,27 @@ class FaultInSchema(Strict):
 # --- query strings ---------------------------------------------------------------------------------
 
 
+def cursor_field(decode: Callable[[str], Any]) -> fields.String:
+    """``cursor``: the position a ``next`` link carries. One that ``decode`` cannot read (made up, cut
+    short, from another kind of list) is a 400 naming it, never silently the first page again."""
+
+    def known(value: str) -> None:
+        if value and decode(value) is None:
+            raise ValidationError(
+                _("This is not a cursor of this list: follow the next link as it is, or leave cursor out.")
+            )
+
+    return fields.String(
+        validate=[validate.Length(max=40), known],
+        metadata={"description": "Where to continue: copied from the previous page's `next` link"},
+    )
+
+
 class PageArgs(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    cursor = fields.String(validate=validate.Length(max=40))
+    cursor = cursor_field(pagination.decode)
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE))
 
 

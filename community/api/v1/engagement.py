@@ -9,7 +9,7 @@ from flask import abort, url_for
 from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from community.api.schemas import MAX_PAGE, UtcDateTime, page_schema
+from community.api.schemas import MAX_PAGE, UtcDateTime, cursor_field, page_schema
 from community.api.v1 import bp, page_response
 from community.api.v1.places import municipality_of
 from community.engagement import permissions
@@ -85,7 +85,7 @@ class IdeaArgs(Schema):
     order = fields.String(load_default="new", validate=validate.OneOf(["new", "support"]))
     state = fields.Enum(IdeaState, by_value=True)
     category = fields.Enum(IdeaCategory, by_value=True)
-    cursor = fields.String(validate=validate.Length(max=40))
+    cursor = cursor_field(ideas._decode)  # the idea list's own cursors (by time or by support)
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE))
 
 
