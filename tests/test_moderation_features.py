@@ -39,7 +39,7 @@ from community.villages.services import posts
 from community.villages.services.posts import PostInput
 from tests.engagement_support import CPR_TEXT, EN, eng_fixture, soon  # noqa: F401
 
-WAITING = "Hidden by a moderator: reported by several members, waiting for a moderator"
+WAITING = "Hidden until a moderator looks at it: several people reported it."
 CALM = "Many exclamation marks can read as angry."
 
 

@@ -566,3 +566,43 @@ def test_a_hidden_post_with_a_place_leaves_the_map(client, login, people):
     with client.session_transaction() as session:
         session.clear()
     assert api_titles() == []
+
+
+# --- 9: hidden by reports reads in each reader's language -------------------------------------------
+
+
+def test_hidden_by_reports_is_stored_as_a_code_and_read_in_each_language(client, login, people):
+    from community.moderation.models import AUTO_HIDDEN
+    from community.villages.models import Post
+
+    v = people
+    post = _post(v.space, v.jens)
+    db.session.commit()
+    for who in (v.anne, v.bo):
+        assert _report(client, login, who, "post", post.id).status_code == 302
+    login(v.eva)
+    third = client.post(f"/report/post/{post.id}", data={"reason": "spam"}, headers=DA)
+    assert third.status_code == 302
+    hidden = db.session.get(Post, post.id)
+    assert hidden.is_hidden and hidden.moderation_reason == AUTO_HIDDEN
+
+    login(v.jens)
+    english = client.get(f"/s/stilling/posts/{post.id}", headers=EN).text
+    assert "Hidden until a moderator looks at it: several people reported it." in english
+    assert "Hidden by a moderator" not in english
+    danish = client.get(f"/s/stilling/posts/{post.id}", headers=DA).text
+    assert "Skjult, indtil en moderator har set på det: flere har anmeldt det." in danish
+    case = db.session.scalar(sa.select(Case).where(Case.content_id == post.id))
+    login(v.hanne)
+    assert (
+        "Hidden: several people reported it"
+        in client.get(f"/s/stilling/moderation/cases/{case.id}", headers=EN).text
+    )
+    # A moderator's own reason still reads as theirs.
+    services.hide(post, by=v.hanne, reason="Spam om loppemarkedet", case=case)
+    db.session.commit()
+    login(v.jens)
+    assert (
+        "Hidden by a moderator: Spam om loppemarkedet"
+        in client.get(f"/s/stilling/posts/{post.id}", headers=EN).text
+    )

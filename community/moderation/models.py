@@ -14,13 +14,18 @@ from community.accounts.models import User
 from community.db import enum_column as _enum
 from community.db import utcnow
 from community.extensions import db
-from community.i18n import _l
+from community.i18n import _, _l
 
 
 class ModerationState(enum.StrEnum):
     VISIBLE = "visible"
     HELD = "held"  # saved, seen by its author and the moderators until approved
     HIDDEN = "hidden"  # taken down by a moderator or by reports; the reason shows in its place
+
+
+#: Stored as ``moderation_reason`` when reports from several people hid an item: a code, not words,
+#: so each reader sees it in their own language (``hidden_notice``), not the third reporter's.
+AUTO_HIDDEN = "[auto-hidden:reports]"
 
 
 class ModeratableMixin:
@@ -55,6 +60,20 @@ class ModeratableMixin:
     @property
     def is_visible_to_all(self) -> bool:
         return self.moderation_state in (None, ModerationState.VISIBLE)
+
+    @property
+    def moderation_reason_text(self) -> str:
+        """Why it is hidden, in the reader's language."""
+        if self.moderation_reason == AUTO_HIDDEN:
+            return _("several people reported it")
+        return self.moderation_reason or "-"
+
+    @property
+    def hidden_notice(self) -> str:
+        """What is shown in place of a hidden item, in the reader's language."""
+        if self.moderation_reason == AUTO_HIDDEN:
+            return _("Hidden until a moderator looks at it: several people reported it.")
+        return _("Hidden by a moderator: %(reason)s", reason=self.moderation_reason or "-")
 
 
 class Reason(enum.StrEnum):

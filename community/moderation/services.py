@@ -22,6 +22,7 @@ from community.i18n import _, format_datetime
 from community.moderation import permissions, registry, words
 from community.moderation.guard import scope_of, unwatched
 from community.moderation.models import (
+    AUTO_HIDDEN,
     Action,
     ActionKind,
     AppealDecision,
@@ -247,12 +248,7 @@ def report(obj: Any, *, by: User, reason: Reason, note: str = "", hide_now: bool
         if hide_now and permissions.can_moderate(by, space):
             hide(obj, by=by, reason=str(_reason_text(reason, note)))
         elif case.report_count >= threshold():
-            _set_state(
-                obj,
-                ModerationState.HIDDEN,
-                by=None,
-                reason=_("reported by several members, waiting for a moderator"),
-            )
+            _set_state(obj, ModerationState.HIDDEN, by=None, reason=AUTO_HIDDEN)
             _record(ActionKind.AUTO_HIDE, content_type, obj, case=case, by=None, reason="")
     signals.content_reported.send(obj, case=case, by=by)
     return case
