@@ -338,3 +338,35 @@ def test_a_cursor_that_is_not_one_of_the_lists_is_a_400(client, pitches, fmt):
         assert _xml(response).findtext("error/code") == "400"
         assert "cursor" in _xml(response).findtext("error/description")
     assert client.get("/open311/v2/requests.json?cursor=").status_code == 200
+
+
+def test_a_post_without_jurisdiction_id_is_for_the_keys_own_municipality(client, pitches, make_user):
+    """A key of a second municipality served here (not the installation's default) posts without
+    jurisdiction_id: the report is its municipality's; naming another jurisdiction is still refused."""
+    from community import geo
+    from community.spaces import services as space_services
+
+    horsens_place = geo.resolve("Horsens")
+    horsens = space_services.create_municipality(name="Horsens Kommune", place=horsens_place)
+    staff = make_user("horsens@example.org", name="Henrik", staff_of=horsens)
+    key = _key(horsens, staff)
+    form = {
+        "api_key": key,
+        "service_code": "pothole",
+        "description": "Hul i vejen ved havnen.",
+        "lat": str(horsens_place.lat),
+        "long": str(horsens_place.lon),
+    }
+    response = client.post("/open311/v2/requests.json", data=form, headers={"Accept-Language": "en"})
+    assert response.status_code == 201, response.json
+    report = db.session.get(FaultReport, int(response.json[0]["service_request_id"]))
+    assert report.municipality_id == horsens.id
+    listed = client.get("/open311/v2/requests.json?jurisdiction_id=horsens-kommune").json
+    assert [r["service_request_id"] for r in listed] == [str(report.id)]
+    named = client.post("/open311/v2/requests.json", data={**form, "jurisdiction_id": "horsens-kommune"})
+    assert named.status_code == 201
+    other = client.post(
+        "/open311/v2/requests.json", data={**form, "jurisdiction_id": pitches.municipality.slug}
+    )
+    assert other.status_code == 400 and "jurisdiction_id does not match" in other.json[0]["description"]
+    assert db.session.scalar(sa.select(sa.func.count(FaultReport.id))) == 2

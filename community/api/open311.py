@@ -474,11 +474,20 @@ def _number(name: str) -> float | None:
 def requests_create(fmt: str):
     """Report a fault: ``api_key``, ``service_code``, a location (``lat`` and ``long``,
     ``address_string`` or ``address_id``, a facility's id) and ``description``; ``email``,
-    ``first_name``, ``last_name`` and ``phone`` let whoever fixes it reach the reporter."""
+    ``first_name``, ``last_name`` and ``phone`` let whoever fixes it reach the reporter. The
+    ``jurisdiction_id``, when given, must be the key's municipality; without it, the key's is meant."""
     key = _api_key()
-    place = jurisdiction()
-    if key.municipality_id != place.id:
-        raise Open311Error(400, "jurisdiction_id does not match the jurisdiction of this api_key.")
+    if request.form.get("jurisdiction_id"):
+        place = jurisdiction()
+        if key.municipality_id != place.id:
+            raise Open311Error(400, "jurisdiction_id does not match the jurisdiction of this api_key.")
+    else:
+        # Without jurisdiction_id, the key's own municipality (not the installation's default: a key
+        # of a second municipality served here would never match it).
+        found = db.session.get(Municipality, key.municipality_id) if key.municipality_id else None
+        if found is None:
+            raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
+        place = found
     unknown = sorted(name for name in request.form if name not in POST_FIELDS and not _ATTRIBUTE.match(name))
     if unknown:
         raise Open311Error(400, f"Unknown field(s): {', '.join(_text(n)[:40] for n in unknown[:5])}.")
