@@ -704,3 +704,35 @@ def test_a_next_link_and_an_empty_cursor_still_work(client, village):
     first = client.get("/api/v1/spaces/stilling/posts?limit=2").json
     second = client.get(first["next"].split("localhost", 1)[1])
     assert second.status_code == 200 and [p["title"] for p in second.json["items"]] == ["Opslag 0"]
+
+
+def test_the_docs_page_loads_only_its_own_assets(client):
+    """/api/docs is Swagger UI vendored under /static (no CDN): every script and stylesheet it names is
+    on this host, and each answers."""
+    from html.parser import HTMLParser
+    from urllib.parse import urlsplit
+
+    class Assets(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            values = dict(attrs)
+            if tag == "script" and values.get("src"):
+                self.found.append(values["src"])
+            if tag == "link" and values.get("href"):
+                self.found.append(values["href"])
+
+    page = client.get("/api/docs", headers=EN)
+    assert page.status_code == 200 and "API documentation" in page.text
+    assets = Assets()
+    assets.feed(page.text)
+    assert any("vendor/swagger-ui/swagger-ui-bundle.js" in a for a in assets.found)
+    assert any("vendor/swagger-ui/swagger-ui.css" in a for a in assets.found)
+    for asset in assets.found:
+        parts = urlsplit(asset)
+        assert parts.scheme in ("", "http") and parts.netloc in ("", "localhost"), asset
+        assert not asset.startswith("//"), asset
+        if asset.startswith("/static/") or "/static/" in parts.path:
+            assert client.get(parts.path).status_code == 200, asset

@@ -53,6 +53,36 @@ def test_the_openapi_document_is_valid_openapi_3_1(client):
     assert "application/problem+json" in error
 
 
+def test_every_schema_the_api_defines_is_in_its_document(client):
+    """No shape is defined and never served (an unused schema misleads whoever reads the code): each
+    body schema of ``community.api.schemas`` is a component of the OpenAPI document; the argument
+    schemas (``…Args``) are its query parameters."""
+    import inspect
+
+    from marshmallow import Schema
+
+    from community.api import schemas
+
+    document = client.get("/api/openapi.json").json
+    components = set(document["components"]["schemas"])
+    defined = {
+        name.removesuffix("Schema")
+        for name, found in vars(schemas).items()
+        if inspect.isclass(found)
+        and issubclass(found, Schema)
+        and found.__module__ == schemas.__name__
+        and name.endswith("Schema")
+    }
+    assert defined and defined <= components, sorted(defined - components)
+    operations = [op for path in document["paths"].values() for op in path.values()]
+    parameters = {
+        p.get("name") for op in operations if isinstance(op, dict) for p in op.get("parameters", [])
+    }
+    for name, found in vars(schemas).items():
+        if inspect.isclass(found) and issubclass(found, Schema) and name.endswith("Args"):
+            assert set(found().fields) <= parameters, name
+
+
 @pytest.fixture
 def fuzz_app(app, db, village, municipality, make_user):
     """Stilling with an event, a poll, a help request and a comment; a facility with a closure and a

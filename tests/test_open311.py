@@ -370,3 +370,22 @@ def test_a_post_without_jurisdiction_id_is_for_the_keys_own_municipality(client,
     )
     assert other.status_code == 400 and "jurisdiction_id does not match" in other.json[0]["description"]
     assert db.session.scalar(sa.select(sa.func.count(FaultReport.id))) == 2
+
+
+def test_the_json_answer_to_a_post_has_the_specs_shape(client, pitches):
+    """As post_response.json: a list of one object with the spec's keys in the spec's order (ours adds
+    the token the spec allows), account_id null, the notice a sentence; the id the one requests names."""
+    key = _key(pitches.municipality, pitches.mette)
+    response = client.post("/open311/v2/requests.json", data=_spec_post(api_key=key))
+    assert response.status_code == 201 and response.content_type == "application/json; charset=utf-8"
+    ours, spec = response.json, _spec_json("post_response.json")
+    assert isinstance(ours, list) and len(ours) == len(spec) == 1
+    assert _subsequence(list(ours[0]), list(spec[0])) and set(ours[0]) - set(spec[0]) == {"token"}
+    assert ours[0]["account_id"] is None and spec[0]["account_id"] is None
+    assert isinstance(ours[0]["service_notice"], str) and ours[0]["service_notice"]
+    assert ours[0]["service_request_id"].isdigit() and ours[0]["token"]
+    (listed,) = client.get("/open311/v2/requests.json").json
+    assert listed["service_request_id"] == ours[0]["service_request_id"]
+    looked_up = client.get(f"/open311/v2/tokens/{ours[0]['token']}.json").json
+    assert looked_up[0].keys() == _spec_json("tokens.json")[0].keys()
+    assert looked_up[0]["service_request_id"] == ours[0]["service_request_id"]

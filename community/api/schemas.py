@@ -118,17 +118,6 @@ class SpaceSchema(Schema):
         }
 
 
-class PlaceSchema(Schema):
-    label = fields.String(allow_none=True)
-    latitude = fields.Float(required=True)
-    longitude = fields.Float(required=True)
-
-
-class PollOptionSchema(Schema):
-    id = fields.Integer(required=True)
-    label = fields.String(required=True)
-
-
 class AttendanceSchema(Schema):
     going = fields.Integer(required=True)
     maybe = fields.Integer(required=True)
@@ -322,13 +311,6 @@ class FaultSchema(Schema):
 
 
 FaultPageSchema = page_schema(FaultSchema, "FaultPage")
-
-
-class MeSchema(Schema):
-    id = fields.Integer(allow_none=True)
-    name = fields.String(allow_none=True)
-    token = fields.Dict(required=True)
-    municipality = fields.String(allow_none=True)
 
 
 # --- input -----------------------------------------------------------------------------------------
