@@ -12,7 +12,7 @@ from community import geo
 from community.conversations import services as conversations
 from community.extensions import db
 from community.moderation import services
-from community.moderation.models import Case, Reason
+from community.moderation.models import Case, Reason, WordAction
 from community.spaces import services as space_services
 from community.villages.models import HelpCategory, PostKind
 from community.villages.services import posts
@@ -606,3 +606,76 @@ def test_hidden_by_reports_is_stored_as_a_code_and_read_in_each_language(client,
         "Hidden by a moderator: Spam om loppemarkedet"
         in client.get(f"/s/stilling/posts/{post.id}", headers=EN).text
     )
+
+
+# --- 11: the audit log between two dates; nobody decides the appeal of their own decision ------------
+
+
+def test_the_audit_log_filters_by_dates(client, login, people):
+    from datetime import timedelta
+
+    from community.db import utcnow
+    from community.moderation.models import AuditEntry
+
+    v = people
+    post = _post(v.space, v.jens)
+    services.hide(post, by=v.hanne, reason="Gammel sag")
+    old = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.reason == "Gammel sag"))
+    db.session.execute(
+        sa.update(AuditEntry).where(AuditEntry.id == old.id).values(created_at=utcnow() - timedelta(days=40))
+    )
+    services.add_word(v.municipality.id, pattern="fjols", action=WordAction.FLAG, by=v.mette)
+    db.session.commit()
+
+    login(v.mette)
+    page = client.get("/admin/moderation/audit", headers=EN).text
+    assert 'type="date"' in page and "Gammel sag" in page and "flag: fjols" in page
+    today = utcnow().date()
+    recent = client.get(f"/admin/moderation/audit?since={today - timedelta(days=7)}", headers=EN).text
+    assert "flag: fjols" in recent and "Gammel sag" not in recent
+    day = (utcnow() - timedelta(days=40)).date()
+    back_then = client.get(f"/admin/moderation/audit?since={day}&until={day}", headers=EN).text
+    assert "Gammel sag" in back_then and "flag: fjols" not in back_then
+    csv = client.get(f"/admin/moderation/audit.csv?until={day}").text
+    assert "Gammel sag" in csv and "fjols" not in csv
+    bad = client.get("/admin/moderation/audit?since=i+går", headers=EN)
+    assert bad.status_code == 400 and "Not a valid date value." in bad.text
+    swapped = client.get(f"/admin/moderation/audit?since={today}&until={day}", headers=DA)
+    assert swapped.status_code == 400 and "Den sidste dag ligger før den første" in swapped.text
+
+
+def test_staff_do_not_decide_the_appeal_of_their_own_decision(client, login, people, make_user):
+    from community.moderation.models import Action
+
+    v = people
+    post = _post(v.space, v.jens)
+    services.report(post, by=v.anne, reason=Reason.SPAM)
+    case = db.session.scalar(sa.select(Case))
+    db.session.commit()
+    login(v.mette)
+    client.post(f"/admin/moderation/cases/{case.id}", data={"action": "hide", "reason": "Reklame"})
+    action = db.session.scalar(sa.select(Action).where(Action.kind == "hide"))
+    login(v.jens)
+    client.post(f"/moderation/decisions/{action.id}", data={"appeal-text": "Det var ikke reklame."})
+
+    login(v.mette)
+    page = client.get(f"/moderation/decisions/{action.id}", headers=EN).text
+    assert "another member of the" in page and "Decide the appeal" not in page
+    own = client.post(
+        f"/moderation/decisions/{action.id}",
+        data={"decide-decision": "overturned", "decide-note": "Jeg tog fejl."},
+        headers=EN,
+    )
+    assert own.status_code == 400 and "You made this decision yourself" in own.text
+    assert db.session.get(Action, action.id).appeal_decision is None
+
+    colleague = make_user("kollega@example.org", name="Kollega", staff_of=v.municipality)
+    db.session.commit()
+    login(colleague)
+    assert "Decide the appeal" in client.get(f"/moderation/decisions/{action.id}", headers=EN).text
+    decided = client.post(
+        f"/moderation/decisions/{action.id}",
+        data={"decide-decision": "upheld", "decide-note": "Afgørelsen står ved magt."},
+    )
+    assert decided.status_code == 302
+    assert db.session.get(Action, action.id).appeal_decision.value == "upheld"

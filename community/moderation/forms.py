@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
+    DateField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -9,7 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange
+from wtforms.validators import NumberRange, ValidationError
 
 from community.forms import Form, NotUserText, Optional, Required, choices, email_field, length, strip
 from community.i18n import _l
@@ -159,6 +160,11 @@ class PersonForm(Form):
     email = email_field()
 
 
+def _sensible_date(_form: Form, field: DateField) -> None:
+    if field.data is not None and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Give a date between the years 2000 and 2100."))
+
+
 class AuditFilterForm(Form):
     class Meta:
         csrf = False
@@ -166,3 +172,5 @@ class AuditFilterForm(Form):
     action = SelectField(_l("Action"), validators=[Optional()])
     space = SelectField(_l("Space"), validators=[Optional()])
     actor = StringField(_l("Who"), filters=[strip], validators=[Optional(), length(max=80), NotUserText()])
+    since = DateField(_l("From (date)"), validators=[Optional(), _sensible_date])
+    until = DateField(_l("To (date, included)"), validators=[Optional(), _sensible_date])

@@ -124,10 +124,12 @@ def can_appeal(user: User | None, action: Action) -> bool:
 
 
 def can_decide_appeal(user: User | None, action: Action) -> bool:
+    """The municipality's staff, but never the one who made the decision: another looks at it."""
     return (
         is_staff_of(user, action.municipality_id)
         and action.appealed_at is not None
         and action.appeal_decision is None
+        and action.by_id != user.id  # type: ignore[union-attr]
     )
 
 

@@ -712,6 +712,13 @@ def decide_appeal(action: Action, *, by: User, decision: AppealDecision, note: s
         raise NotAllowed(_("Only the municipality's staff decide appeals."))
     if action.appealed_at is None:
         raise DomainError(_("This decision has not been appealed."))
+    if action.by_id == by.id:
+        raise NotAllowed(
+            _(
+                "You made this decision yourself, so another member of the municipality's staff "
+                "decides the appeal."
+            )
+        )
     note = _need_reason(note)
     done = db.session.execute(
         sa.update(Action)

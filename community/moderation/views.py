@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +18,7 @@ from community.accounts.services import hasher, user_by_email
 from community.errors import DomainError
 from community.extensions import db
 from community.forms import flash_errors
-from community.i18n import _
+from community.i18n import _, to_utc
 from community.moderation import bp, content, kinds, permissions, privacy, registry, services  # noqa: F401
 from community.moderation.forms import (
     ActForm,
@@ -491,7 +492,14 @@ def audit_log():
     form.space.choices = [("", _("Every space"))] + [(str(s.id), s.title) for s in spaces]
     action = ActionKind(form.action.data) if form.action.data in ActionKind._value2member_map_ else None
     space_id = int(form.space.data) if (form.space.data or "").isdigit() else None
-    f = services.AuditFilter(action=action, space_id=space_id, actor=(form.actor.data or "")[:80])
+    since, until = _audit_dates(form)
+    f = services.AuditFilter(
+        action=action, space_id=space_id, actor=(form.actor.data or "")[:80], since=since, until=until
+    )
+    if form.since.errors or form.until.errors:
+        return render_template(
+            "moderation/audit.html", form=form, page=services.Page([], None), spaces={}, args={}
+        ), 400
     if request.endpoint == "moderation.audit_csv":
         return _audit_csv(
             services.audit_entries(municipality.id, f, limit=None).items, {s.id: s.title for s in spaces}
@@ -502,7 +510,20 @@ def audit_log():
         form=form,
         page=page,
         spaces={s.id: s.title for s in spaces},
-        args={k: v for k, v in request.args.items() if k in ("action", "space", "actor")},
+        args={k: v for k, v in request.args.items() if k in ("action", "space", "actor", "since", "until")},
+    )
+
+
+def _audit_dates(form: AuditFilterForm) -> tuple[datetime | None, datetime | None]:
+    """The filter's dates as Danish days in UTC: from the start of the first to the end of the last."""
+    since = form.since.data if form.since.raw_data and form.since.validate(form) else None
+    until = form.until.data if form.until.raw_data and form.until.validate(form) else None
+    if since and until and until < since:
+        form.until.errors = [_("The last day is before the first. Swap them, or change one.")]
+        return None, None
+    return (
+        to_utc(datetime.combine(since, time.min)) if since else None,
+        to_utc(datetime.combine(until + timedelta(days=1), time.min)) if until else None,
     )
 
 
