@@ -7,8 +7,9 @@ and writes the report to ``bench/results/``. Figures, not tests: nothing here fa
 the report says plainly which targets are missed.
 
 Environment: ``BENCH_SCALE`` (default 0.05; 1 = a city like Aarhus, 1,000,000 posts),
-``BENCH_SECONDS`` per page (default 8), ``BENCH_DATABASE_URL`` (default SQLite in bench/.data; a
-PostgreSQL URL runs the same against it, reseeding it from empty).
+``BENCH_SECONDS`` per page (default 8), ``COMMUNITY_BENCH_DATABASE_URL`` (or its older name
+``BENCH_DATABASE_URL``): a PostgreSQL database to run the same against after SQLite, reseeding it from
+empty; one report per engine. Each report ends with where each page's time goes (``bench/profile.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
+
+from bench import profile as profiling
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -364,16 +367,29 @@ def main() -> int:
     scale = float(os.environ.get("BENCH_SCALE", "0.05"))
     seconds = int(os.environ.get("BENCH_SECONDS", "8"))
     DATA.mkdir(parents=True, exist_ok=True)
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{DATA / 'bench.sqlite'}"
+    # SQLite always; PostgreSQL too when a database is named for it (BENCH_DATABASE_URL is the old name).
+    urls = ["sqlite://"]
+    other = os.environ.get("COMMUNITY_BENCH_DATABASE_URL") or os.environ.get("BENCH_DATABASE_URL")
+    if other:
+        urls.append(other)
+    for url in urls:
+        run_engine(url, scale, seconds)
+    return 0
+
+
+def run_engine(url: str, scale: float, seconds: int) -> Path:
+    """Seeds (or reuses) one engine's data, measures every page against the ceiling in the same run,
+    profiles the pages, and writes bench/results/<date>-<engine>-scale-<scale>.md."""
     engine = "postgresql" if url.startswith("postgres") else "sqlite"
     instance = DATA / engine
     instance.mkdir(parents=True, exist_ok=True)
     if engine == "sqlite":
         url = f"sqlite:///{instance / 'bench.sqlite'}"
     seed(url, instance, scale)
-    targets, facts = pages(url, instance)
+    targets, facts = pages(url, instance)  # also points this process's app at the engine's data
     queries = count_queries([path for _name, path in targets])
     figures = in_process_figures()
+    profiles = profiling.profile_pages([path for _name, path in targets])
 
     results: list[Result] = []
     with ExitStack() as stack:
@@ -389,12 +405,13 @@ def main() -> int:
         live = live_scenario(app, url, instance, seconds)
     report = render(results, facts, figures, scale=scale, engine=engine, seconds=seconds)
     report += "\n" + render_live(live)
+    report += "\n" + profiling.render(profiles, {path: name for name, path in targets})
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-{engine}-scale-{scale}.md"
     target.write_text(report)
     print(report)
     print(f"Written to {target.relative_to(ROOT)}")
-    return 0
+    return target
 
 
 @dataclass
