@@ -33,14 +33,12 @@ def theme_for(space: Any) -> dict[str, Any]:
 
 
 def _unread() -> int:
-    """The bell's count, once per request (a page that renders sections renders several templates)."""
+    """The bell's count, asked with the header's other counts once per request (``header_counts``)."""
     if not current_user.is_authenticated:
         return 0
-    if "_unread" not in g:
-        from community.notifications.services import unread_count
+    from community.spaces.components import header_counts
 
-        g._unread = unread_count(current_user)
-    return g._unread
+    return header_counts(current_user).get("notifications", 0)
 
 
 def _text_size() -> str:

@@ -184,8 +184,9 @@ class Summary:
     unread: int
 
 
-def _unread(user: User, *columns) -> sa.Select:
-    """Messages to ``user`` that arrived after they last read their conversation."""
+def unread_query(user: User, *columns) -> sa.Select:
+    """Messages to ``user`` that arrived after they last read their conversation, as a query of
+    ``columns`` (the header counts them together with the other counts)."""
     mine = sa.orm.aliased(ConversationMember)
     return (
         sa.select(*columns)
@@ -210,7 +211,7 @@ def for_user(user: User) -> list[Summary]:
     counts: dict[int, int] = {}
     if conversations:
         rows = db.session.execute(
-            _unread(user, Message.conversation_id, sa.func.count(Message.id))
+            unread_query(user, Message.conversation_id, sa.func.count(Message.id))
             .where(Message.conversation_id.in_([c.id for c in conversations]))
             .group_by(Message.conversation_id)
         )
@@ -228,4 +229,4 @@ def for_user(user: User) -> list[Summary]:
 
 
 def unread_total(user: User) -> int:
-    return db.session.scalar(_unread(user, sa.func.count(Message.id))) or 0
+    return db.session.scalar(unread_query(user, sa.func.count(Message.id))) or 0

@@ -18,6 +18,11 @@ def follow_state(target: str, target_id: int):
     return follow_of(current_user, target, target_id)
 
 
+@bp.record_once
+def _header_count(_state) -> None:
+    from community.notifications import components  # noqa: F401  (the bell's count; spaces is loaded now)
+
+
 @bp.app_template_global()
 def follow_levels():
     from community.notifications.models import LEVEL_LABELS

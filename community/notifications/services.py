@@ -151,15 +151,14 @@ def _space_title(space_id: int | None) -> str | None:
     return space.title if space else None
 
 
-def unread_count(user: User) -> int:
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Notification.id)).where(
-                Notification.user_id == user.id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
+def unread_query(user: User) -> sa.Select:
+    return sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
     )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(unread_query(user)) or 0
 
 
 def recent(user: User, *, limit: int = 50) -> list[Notification]:

@@ -1,11 +1,14 @@
-"""Extension points for feature packages: sections on a space's front page and on the home page, and
-links in the main navigation. Core renders what is registered and never imports a feature package."""
+"""Extension points for feature packages: sections on a space's front page and on the home page, links in
+the main navigation, and the counts on the header's badges. Core renders what is registered and never
+imports a feature package."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+from flask import g, has_request_context
 from markupsafe import Markup
 
 from community.accounts.models import User
@@ -26,6 +29,8 @@ class Component:
     front: Callable[[Space], Markup] | None = None
     home: Callable[[User | None], Markup] | None = None
     nav: Callable[[User | None], list[NavItem]] | None = None
+    #: Counts for the header (unread notifications, messages): name -> a scalar subquery for the person.
+    counts: Callable[[User], dict[str, sa.ScalarSelect]] | None = None
 
 
 _registry: dict[str, Component] = {}
@@ -49,3 +54,20 @@ def home_sections(user: User | None) -> list[Markup]:
 
 def nav_items(user: User | None) -> list[NavItem]:
     return [item for c in _ordered() if c.nav is not None for item in c.nav(user)]
+
+
+def header_counts(user: User) -> dict[str, int]:
+    """Every registered count for the person (``Component.counts``), asked in one statement, once per
+    request: the header of every page shows them."""
+    if has_request_context() and "_header_counts" in g:
+        return g._header_counts
+    from community.extensions import db
+
+    wanted = {name: q for c in _ordered() if c.counts is not None for name, q in c.counts(user).items()}
+    found: dict[str, int] = {}
+    if wanted:
+        row = db.session.execute(sa.select(*(q.label(name) for name, q in wanted.items()))).one()
+        found = {name: int(value or 0) for name, value in zip(wanted, row, strict=True)}
+    if has_request_context():
+        g._header_counts = found
+    return found

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
 from community import signals
@@ -287,10 +287,10 @@ def feed(
     if exclude_pinned:
         query = query.where(Post.pinned.is_(False))
     query = keyset(query, sort, Post.id, cursor, limit).options(
-        selectinload(Post.author), selectinload(Post.tags), selectinload(Post.images)
+        joinedload(Post.author), selectinload(Post.tags), selectinload(Post.images)
     )
     if with_space:
-        query = query.options(selectinload(Post.space))
+        query = query.options(joinedload(Post.space))
     if not with_body:
         query = query.options(*WITHOUT_BODY)
     return page_of(list(db.session.scalars(query)), limit, attr)
