@@ -184,7 +184,8 @@ def _delete(user: Any, *, keep_content: bool = True, **_kw: Any) -> None:
 @signals.demo_seeded.connect
 def _seed_moderation(municipality: Any, *, users: dict[str, Any], spaces: dict[str, Any], **_kw: Any) -> None:
     """Watched words and a protected caseworker for Skanderborg; in Stilling a post two neighbours
-    reported (one more report hides it) and a post held because it names the caseworker."""
+    reported (one more report hides it), a post held because it names the caseworker, and a post the
+    admin hid whose author appealed."""
     from community.moderation import services as moderation
     from community.moderation.models import Reason, WordAction
     from community.villages.models import PostKind
@@ -234,4 +235,27 @@ def _seed_moderation(municipality: Any, *, users: dict[str, Any], spaces: dict[s
             body="Birgitte Lund har afvist min ansøgning uden at læse den.",
         ),
     )
+    db.session.flush()
+    # A decision with an appeal waiting for the municipality: a post the Stilling admin hid after a
+    # report, and its author's appeal (the decision's pages, for the author and for staff).
+    parking = posts.create_post(
+        stilling,
+        by=jens,
+        data=PostInput(
+            kind=PostKind.DISCUSSION,
+            title="Parkering på fortovet ved skolen",
+            body="Hver morgen holder de samme biler på fortovet. Skriv nummerpladerne herinde, "
+            "så vi ved hvem.",
+        ),
+    )
+    db.session.flush()
+    moderation.report(
+        parking, by=anne, reason=Reason.PERSONAL_DATA, note="Opfordrer til at dele nummerplader."
+    )
+    hidden = moderation.hide(
+        parking,
+        by=users["stilling@example.org"],
+        reason="Vi deler ikke nummerplader her. Skriv gerne igen uden den opfordring.",
+    )
+    moderation.appeal(hidden, by=jens, text="Jeg ville tale om problemet, ikke hænge nogen ud.")
     db.session.flush()

@@ -86,6 +86,8 @@ MUST_VISIT = {
         "/admin/moderation/words",
         "/admin/moderation/protected",
         "/admin/moderation/people?find-email=borger%40example.org",
+        "/admin/moderation/cases/1",  # the demo's post two neighbours reported: its case and actions
+        "/moderation/decisions/1",  # the Stilling admin's decision, appealed: the form to decide it
         "/admin/api-keys",
         "/profile/tokens",
         "/engagement/qa/new",
@@ -113,6 +115,10 @@ MUST_VISIT = {
         "/profile/blocked",
         "/moderation/decisions/",
         "/report/post/1",
+        "/report/profile/3",
+        "/report/space/1",
+        "/moderation/decisions/1",  # their hidden post's decision and their appeal
+        "/s/stilling/posts/3",  # the hidden post, as its author sees it: the reason in its place
         "/s/stilling-borgerforening/",
         "/engagement/ideas/new",
         "/engagement/ideas/1",
@@ -127,6 +133,7 @@ MUST_VISIT = {
         "/s/stilling/members",
         "/s/stilling/settings",
         "/s/stilling/moderation/",
+        "/s/stilling/moderation/cases/1",
         "/s/stilling/moderation/words",
         *(f"/s/stilling/posts/new?kind={kind}" for kind in POST_KINDS),
     ],
@@ -288,7 +295,9 @@ def crawl(
     per_type: dict[str, int] = {}
     violations: list[str] = []
     broken: list[str] = []
-    while queue and len(seen) < PAGES_PER_CRAWL:
+    # ``PAGES_PER_CRAWL`` caps the pages found by links; the pages in ``start`` are all checked, however
+    # many (they are first in the queue).
+    while queue and (len(seen) < PAGES_PER_CRAWL or queue[0] in required):
         target = queue.pop(0)
         key = target if target in required else page_key(target)
         if key in seen or page_key(target) in seen:
