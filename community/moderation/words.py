@@ -130,21 +130,21 @@ def check_safe(pattern: str) -> None:
             return [p for p in av[1:] if p is not None]
         return []
 
-    def varies(items, *, inside: bool) -> bool:
-        """Whether ``items`` hold a repetition (or, inside one, an alternation) of its own."""
+    def varies(items) -> bool:
+        """Whether ``items`` (the body of a repetition) hold a repetition or an alternation."""
         for op, av in items:
             if op in repeats and av[1] > 1:
                 return True
-            if inside and op == c.BRANCH and len(av[1]) > 1:
+            if op == c.BRANCH and len(av[1]) > 1:
                 return True
-            if any(varies(child, inside=inside) for child in children(op, av)):
+            if any(varies(child) for child in children(op, av)):
                 return True
         return False
 
     def walk(items) -> None:
         for op, av in items:
             if op in repeats and av[1] > 1:
-                if varies(av[2], inside=True):
+                if varies(av[2]):
                     raise UnsafePattern("nested")
                 cost[0] *= (WINDOW if av[1] == unbounded or av[1] > WINDOW else av[1]) + 1
                 if cost[0] > REPEAT_BUDGET:
