@@ -38,6 +38,7 @@ __all__ = [
     "get_locale",
     "lazy_ngettext",
     "ngettext",
+    "request_locale",
     "select_locale",
 ]
 
@@ -50,16 +51,26 @@ _on_command_line: contextvars.ContextVar[bool] = contextvars.ContextVar("on_comm
 def select_locale() -> str:
     """The user's own choice, else the session's (anonymous switch), else the browser's, else Danish;
     English on the command line."""
-    languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         if _on_command_line.get():
             return COMMAND_LINE_LOCALE
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    own = None
     try:
-        if current_user.is_authenticated and current_user.locale in languages:
-            return current_user.locale
+        if current_user.is_authenticated:
+            own = current_user.locale
     except SQLAlchemyError:  # the database is away; the error page still needs a language
         pass
+    return request_locale(own)
+
+
+def request_locale(own: str | None) -> str:
+    """The request's language for someone whose own choice is ``own`` (None: no account, or none
+    chosen): ``select_locale`` without Flask-Login, for a caller that has read the account's language
+    itself (the live Q&A fragment's "nothing new" answer)."""
+    languages = current_app.config["LANGUAGES"]
+    if own in languages:
+        return own  # type: ignore[return-value]
     chosen = session.get("locale")
     if chosen in languages:
         return chosen

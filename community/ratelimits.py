@@ -71,6 +71,13 @@ def _signed_in() -> bool:
     return bool(current_user and current_user.is_authenticated)
 
 
+def _not_posting() -> bool:
+    """The write limits count POSTs only; their ``methods`` say so, but Flask-Limiter asks
+    ``exempt_when`` first, and asking whether someone is signed in loads their account: a GET (the live
+    Q&A fragment polled by hundreds) is let through before that."""
+    return request.method != "POST"
+
+
 def user_key() -> str:
     return f"user:{current_user.id}" if _signed_in() else f"ip:{get_remote_address()}"
 
@@ -90,21 +97,21 @@ def application_limits() -> list[ApplicationLimit]:
             lambda: current_app.config["WRITE_LIMIT_USER"],
             key_function=user_key,
             methods=["POST"],
-            exempt_when=lambda: not _signed_in(),
+            exempt_when=lambda: _not_posting() or not _signed_in(),
             scope="writes-user",
         ),
         ApplicationLimit(
             lambda: current_app.config["WRITE_LIMIT_IP"],
             key_function=get_remote_address,
             methods=["POST"],
-            exempt_when=_signed_in,
+            exempt_when=lambda: _not_posting() or _signed_in(),
             scope="writes-ip",
         ),
         ApplicationLimit(
             _create_limit,
             key_function=lambda: f"{user_key()}:{request.endpoint}",
             methods=["POST"],
-            exempt_when=_not_a_creation,
+            exempt_when=lambda: _not_posting() or _not_a_creation(),
             scope="creates",
         ),
     ]

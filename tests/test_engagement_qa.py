@@ -328,3 +328,87 @@ def test_anonymous_viewers_share_a_fragment_that_still_follows_every_change(clie
     assert "Et nyt spørgsmål" in again.text and "Jens" not in again.text
     assert "Vote up" not in again.text and "csrf_token" not in again.text, "nothing of one viewer is shared"
     assert again.headers["ETag"] != first.headers["ETag"]
+
+
+def test_an_unchanged_poll_is_answered_from_one_query_without_loading_the_viewer(
+    client, login, eng, live, query_counter
+):
+    """The live fragment's usual answer ("nothing new") reads one row: the session's version and the
+    signed-in viewer's id and language together, not the session object, the account and its checks;
+    and it writes no cookie."""
+    qa.ask(live, body="Et spørgsmål", anonymous=False, by=eng.senior)
+    login(eng.borger)
+    url = f"/engagement/qa/{live.id}/live"
+    first = client.get(url, headers=EN)
+    tag = first.headers["ETag"].strip('"')
+    with query_counter() as polled:
+        unchanged = client.get(url, headers={**EN, "X-Live-Tag": tag})
+    assert unchanged.status_code == 204
+    assert polled.n == 1, polled.statements[-polled.n :]
+    with query_counter() as cached:
+        again = client.get(url, headers={**EN, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["ETag"] == first.headers["ETag"]
+    assert cached.n == 1, cached.statements[-cached.n :]
+    assert "Set-Cookie" not in unchanged.headers and "Set-Cookie" not in again.headers
+    # What the tag stands for is still the viewer's: their own language changes the answer.
+    eng.borger.locale = "da"
+    db.session.flush()
+    translated = client.get(url, headers={**EN, "X-Live-Tag": tag})
+    assert translated.status_code == 200 and "1 spørgsmål" in translated.text
+    # Another viewer's tag is not theirs.
+    login(eng.senior)
+    assert client.get(url, headers={"X-Live-Tag": tag}).status_code == 200
+
+
+def test_an_anonymous_viewer_polls_without_a_session_cookie(app, client, eng, live, monkeypatch):
+    """Hundreds of signed-out viewers get the shared fragment and their "nothing new" without the app
+    starting a session for them (no CSRF token is made for forms they are not shown)."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # as in production
+    qa.ask(live, body="Et spørgsmål", anonymous=False, by=eng.senior)
+    first = client.get(f"/engagement/qa/{live.id}/live", headers=EN)
+    assert first.status_code == 200 and "Et spørgsmål" in first.text
+    assert "Set-Cookie" not in first.headers
+    unchanged = client.get(
+        f"/engagement/qa/{live.id}/live", headers={**EN, "X-Live-Tag": first.headers["ETag"].strip('"')}
+    )
+    assert unchanged.status_code == 204 and "Set-Cookie" not in unchanged.headers
+
+
+def test_nothing_new_is_never_said_of_a_members_only_session_to_an_outsider(client, login, eng, member):
+    """A session in a members-only space goes the whole way on every poll: someone who has left the
+    space gets the 404, also with the tag they were given while a member."""
+    from community.spaces import services as spaces
+
+    session = qa.create_session(
+        eng.municipality,
+        qa.SessionInput(
+            title="Lukket", starts_at=soon(-5), ends_at=soon(30), host_ids=[eng.mayor.id], space=eng.closed
+        ),
+        by=eng.staff,
+    )
+    member(eng.closed, eng.outsider)
+    login(eng.outsider)
+    first = client.get(f"/engagement/qa/{session.id}/live", headers=EN)
+    assert first.status_code == 200
+    tag = first.headers["ETag"]
+    assert (
+        client.get(
+            f"/engagement/qa/{session.id}/live", headers={**EN, "X-Live-Tag": tag.strip('"')}
+        ).status_code
+        == 204
+    )
+    spaces.leave_space(eng.closed, eng.outsider)
+    db.session.flush()
+    assert (
+        client.get(
+            f"/engagement/qa/{session.id}/live", headers={**EN, "X-Live-Tag": tag.strip('"')}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(f"/engagement/qa/{session.id}/live", headers={**EN, "If-None-Match": tag}).status_code
+        == 404
+    )
+    client.get("/logout")
+    login_free = client.get(f"/engagement/qa/{session.id}/live", headers={**EN, "If-None-Match": tag})
+    assert login_free.status_code == 404

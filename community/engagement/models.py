@@ -92,12 +92,19 @@ class QASession(Scoped, TimestampMixin, db.Model):
 
     def phase(self, now: datetime | None = None) -> str:
         """ "scheduled" (questions not open yet), "open" (asking before the start), "live", "closed"."""
+        return self.phase_of(self.opens_at, self.starts_at, self.ends_at, now)
+
+    @staticmethod
+    def phase_of(
+        opens_at: datetime, starts_at: datetime, ends_at: datetime, now: datetime | None = None
+    ) -> str:
+        """``phase`` from the three times alone (the live fragment's check reads them as a row)."""
         now = now or utcnow()
-        if now >= self.ends_at:
+        if now >= ends_at:
             return "closed"
-        if now >= self.starts_at:
+        if now >= starts_at:
             return "live"
-        if now >= self.opens_at:
+        if now >= opens_at:
             return "open"
         return "scheduled"
 

@@ -4,14 +4,20 @@ moderating and answering, and the archive."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import OrderedDict
+from datetime import datetime
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_login import current_user, login_required
+from flask_login.config import COOKIE_NAME
 from markupsafe import Markup
 
+from community.accounts.models import User
 from community.db import utcnow
 from community.engagement import bp, permissions
 from community.engagement.forms import ActionForm, AnswerForm, AskForm, MergeForm, QASessionForm, ReasonForm
@@ -23,9 +29,10 @@ from community.engagement.views import attach_error, chosen_space, load, municip
 from community.errors import DomainError
 from community.extensions import db
 from community.forms import Kept, attention_status, flash_errors
-from community.i18n import _, current_language, to_utc
+from community.i18n import _, current_language, request_locale, to_utc
 from community.moderation.permissions import can_see_content
 from community.permissions import require
+from community.spaces.models import Space, Visibility
 from community.text import plain_excerpt
 
 PRESENTER_TOP = 5
@@ -73,10 +80,85 @@ def _session(session_id: int) -> QASession:
     return load(QASession, session_id)
 
 
+def _tag(
+    session_id: int, created_at: datetime, version: int, phase: str, viewer: int, language: str, view: str
+) -> str:
+    """What the viewer's copy of the fragment depends on: the session (``created_at``: ids can come
+    back in a restored database), its version and phase, the viewer (0: signed out), the language and
+    the view (the page or the presenter's screen)."""
+    made = created_at.strftime("%y%m%d%H%M%S%f")
+    return f"qa{session_id}.{made}-v{version}-{phase}-u{viewer}-{language}-{view}"
+
+
 def _live_tag(session: QASession, view: str) -> str:
     viewer = current_user.id if current_user.is_authenticated else 0
-    made = session.created_at.strftime("%y%m%d%H%M%S%f")  # ids can come back (a restored database)
-    return f"qa{session.id}.{made}-v{session.version}-{session.phase()}-u{viewer}-{current_language()}-{view}"
+    return _tag(
+        session.id, session.created_at, session.version, session.phase(), viewer, current_language(), view
+    )
+
+
+@functools.cache
+def _version_row(*, signed_in: bool) -> sa.Select:
+    """The one row ``_unchanged`` reads (built once: it is asked hundreds of times a second): the
+    session's version, times and visibility, and with ``signed_in`` the id and language of the account
+    whose session token the cookie carries, as Flask-Login's loader finds it (``load_user``)."""
+    query = (
+        sa.select(
+            QASession.version,
+            QASession.created_at,
+            QASession.opens_at,
+            QASession.starts_at,
+            QASession.ends_at,
+            QASession.space_id,
+            Space.visibility,
+        )
+        .select_from(QASession)
+        .outerjoin(Space, Space.id == QASession.space_id)
+        .where(QASession.id == sa.bindparam("session_id"))
+    )
+    if signed_in:
+        query = query.add_columns(User.id, User.locale).outerjoin(
+            User, sa.and_(User.session_token == sa.bindparam("token"), User.active)
+        )
+    return query
+
+
+def _unchanged(session_id: int, view: str) -> Response | None:
+    """The poll's usual answer, "your copy is current" (204 for htmx's ``X-Live-Tag``, 304 for a
+    matching ``If-None-Match``), from one Core SELECT: the session's version, times and visibility, and
+    the signed-in viewer's id and language by the session cookie's token (what Flask-Login's loader
+    would read), before the session object, Flask-Login's user or any permission is loaded. None: the
+    fragment must be looked at properly (``qa_live`` goes on). Only a session everyone may see
+    (``can_view_space``: the whole municipality's, or a public space's) is answered here; one in a
+    members-only space always goes the whole way, through ``load`` and its 404, so nobody who may not
+    see it learns anything of it from this shortcut."""
+    claimed = request.headers.get("X-Live-Tag")
+    if not claimed and not request.if_none_match:
+        return None
+    token = flask_session.get("_user_id")
+    if token is None and request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)):
+        return None  # Flask-Login would sign them in from the remember-me cookie: let it
+    if token is not None and current_app.config.get("SESSION_PROTECTION") == "strong":
+        return None  # a changed address could sign them out: let Flask-Login decide
+    if token is None:
+        row = db.session.execute(_version_row(signed_in=False), {"session_id": session_id}).first()
+    else:
+        row = db.session.execute(
+            _version_row(signed_in=True), {"session_id": session_id, "token": str(token)}
+        ).first()
+    if row is None or (row.space_id is not None and row.visibility != Visibility.PUBLIC):
+        return None
+    viewer = row.id if token is not None and row.id is not None else 0
+    own_language = row.locale if viewer else None
+    phase = QASession.phase_of(row.opens_at, row.starts_at, row.ends_at)
+    tag = _tag(session_id, row.created_at, row.version, phase, viewer, request_locale(own_language), view)
+    if claimed == tag:
+        return Response(status=204)
+    if request.if_none_match.contains(tag):
+        unchanged = Response(status=304)
+        unchanged.set_etag(tag)
+        return unchanged
+    return None
 
 
 def _status_text(items: list[Question]) -> str:
@@ -108,7 +190,6 @@ def _live_context(session: QASession, *, screen: bool = False) -> dict[str, Any]
         "status": status,
         "status_digest": hashlib.sha1(status.encode()).hexdigest()[:10],
         "published": [q for q in items if q.state == QuestionState.PUBLISHED and q.is_visible_to_all],
-        "action_form": ActionForm(),
     }
 
 
@@ -138,8 +219,11 @@ def _detail(session: QASession, *, form: AskForm | None = None, kept: Kept | Non
 def qa_live(session_id: int):
     """The part of the page that changes: a 204 when the viewer's copy is current (htmx then swaps
     nothing), a 304 for a matching ETag, else the fragment."""
-    session = _session(session_id)
     view = "presenter" if request.args.get("view") == "presenter" else "page"
+    unchanged = _unchanged(session_id, view)
+    if unchanged is not None:
+        return unchanged
+    session = _session(session_id)
     tag = _live_tag(session, view)
     if request.headers.get("X-Live-Tag") == tag:
         return Response(status=204)
