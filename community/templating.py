@@ -69,6 +69,7 @@ def init_app(app: Flask) -> None:
         front_sections=components.front_sections,
         home_sections=components.home_sections,
         nav_items=components.nav_items,
+        item_facts=components.item_facts,
         official_labels=OFFICIAL_LABELS,
     )
 

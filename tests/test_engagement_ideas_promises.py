@@ -270,3 +270,69 @@ def test_staff_set_the_promises(client, login, eng):
     assert bad.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(TrackedItem)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(IdeaSupport)) == 0
+
+
+def test_a_fault_report_shows_the_acknowledgement_promised_by_its_date(
+    app, client, login, municipality, make_space, make_user, member
+):
+    """The promise's deadline on the fault report's own page (maintenance's), contributed by
+    engagement through the core's ``item_facts`` hook: promised by a date, then overdue, then kept."""
+    from community.i18n import force_locale, format_date
+    from community.maintenance.models import FaultReport
+    from tests.test_maintenance_journey import build_pitches
+
+    p = build_pitches(municipality, make_space, make_user, member)
+    login(p.jens)
+    sent = client.post(
+        "/maintenance/faults/new",
+        data={"place": "Ry", "category": "pothole", "description": "Stort hul i cykelstien ved søen."},
+        headers=EN,
+        follow_redirects=True,
+    )
+    report = db.session.scalar(sa.select(FaultReport))
+    item = promises.tracked(PromiseKind.FAULT, report.id)
+    assert item.due_at == add_working_days(report.created_at, 5)
+    with app.test_request_context(), force_locale("en"):
+        due = format_date(item.due_at)
+    assert "Response-time promise" in sent.text
+    assert f"Acknowledgement promised by {due}" in sent.text and "Overdue" not in sent.text
+    client.post("/logout")
+    danish = client.get(f"/maintenance/faults/{report.id}", headers={"Accept-Language": "da"}).text
+    assert "Svartidsløfte" in danish and "Kvittering lovet senest" in danish
+
+    promises.retime(item, started_at=utcnow() - timedelta(days=30), answered_at=None)
+    db.session.flush()
+    late = client.get(f"/maintenance/faults/{report.id}", headers=EN).text
+    assert "Acknowledgement promised by" in late and "Overdue" in late
+
+    login(p.mette)
+    client.post(f"/maintenance/faults/{report.id}/update", data={"status": "acknowledged"})
+    item = promises.tracked(PromiseKind.FAULT, report.id)
+    assert item.answered_at is not None
+    kept = client.get(f"/maintenance/faults/{report.id}", headers=EN).text
+    assert "Acknowledged " in kept and "(promised by " in kept and "Acknowledgement promised by" not in kept
+
+
+def test_a_fault_report_the_promise_does_not_cover_shows_no_deadline(
+    client, login, municipality, make_space, make_user, member
+):
+    from community.maintenance.models import FaultReport
+    from tests.test_maintenance_journey import build_pitches
+
+    p = build_pitches(municipality, make_space, make_user, member)
+    promises.save_settings(
+        municipality.id,
+        by=p.mette,
+        idea_threshold=50,
+        area_km=25.0,
+        promises={kind: (5, kind != PromiseKind.FAULT) for kind in PromiseKind},
+    )
+    login(p.jens)
+    sent = client.post(
+        "/maintenance/faults/new",
+        data={"place": "Ry", "category": "pothole", "description": "Stort hul i cykelstien ved søen."},
+        headers=EN,
+        follow_redirects=True,
+    )
+    assert db.session.scalar(sa.select(FaultReport)) is not None
+    assert "Your report is sent" in sent.text and "Response-time promise" not in sent.text

@@ -1,6 +1,7 @@
 """Extension points for feature packages: sections on a space's front page and on the home page, links in
-the main navigation, and the counts on the header's badges. Core renders what is registered and never
-imports a feature package."""
+the main navigation, the counts on the header's badges, and facts about another package's item on its
+page (``item_facts``: engagement's promised answer date on a fault report). Core renders what is
+registered and never imports a feature package."""
 
 from __future__ import annotations
 
@@ -23,6 +24,15 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A line one package adds to another's item page: a term and its description (``<dt>``/``<dd>``),
+    both in the reader's language."""
+
+    label: str
+    value: str | Markup
+
+
+@dataclass(frozen=True)
 class Component:
     name: str
     order: int = 100
@@ -31,6 +41,9 @@ class Component:
     nav: Callable[[User | None], list[NavItem]] | None = None
     #: Counts for the header (unread notifications, messages): name -> a scalar subquery for the person.
     counts: Callable[[User], dict[str, sa.ScalarSelect]] | None = None
+    #: Facts about an item of another package, by the item's kind ("fault") and the item itself (which
+    #: the page has already loaded and checked); an empty list when there is nothing to add.
+    facts: Callable[[str, object], list[Fact]] | None = None
 
 
 _registry: dict[str, Component] = {}
@@ -54,6 +67,11 @@ def home_sections(user: User | None) -> list[Markup]:
 
 def nav_items(user: User | None) -> list[NavItem]:
     return [item for c in _ordered() if c.nav is not None for item in c.nav(user)]
+
+
+def item_facts(kind: str, item: object) -> list[Fact]:
+    """What the registered packages add to the page of ``item`` (of ``kind``: "fault", …), in order."""
+    return [fact for c in _ordered() if c.facts is not None for fact in c.facts(kind, item)]
 
 
 def header_counts(user: User) -> dict[str, int]:
