@@ -412,3 +412,64 @@ def test_nothing_new_is_never_said_of_a_members_only_session_to_an_outsider(clie
     client.get("/logout")
     login_free = client.get(f"/engagement/qa/{session.id}/live", headers={**EN, "If-None-Match": tag})
     assert login_free.status_code == 404
+
+
+def test_the_hosts_helpers_moderate_and_a_citizen_cannot(client, login, eng, make_user):
+    """A helper named when the hour is scheduled publishes and hides questions and sees who asked
+    anonymously; a citizen who is not one of them can do none of it."""
+    helper = make_user("hjaelper@example.org", name="Hanne Hjælper")
+    login(eng.staff)
+    scheduled = _schedule(client, eng, helpers=" Hjaelper@Example.org ", premoderated="y")
+    assert scheduled.status_code == 302
+    session = db.session.scalar(sa.select(QASession))
+    assert session.premoderated
+
+    login(eng.borger)
+    client.post(f"/engagement/qa/{session.id}/ask", data={"body": "Et anonymt spørgsmål", "anonymous": "y"})
+    client.post(f"/engagement/qa/{session.id}/ask", data={"body": "Noget grimt om naboen"})
+    anonymous, rude = db.session.scalars(sa.select(Question).order_by(Question.id))
+    assert anonymous.state == rude.state == QuestionState.PENDING
+
+    login(eng.senior)  # a citizen, not a helper: the waiting questions are not there for her
+    assert "Et anonymt spørgsmål" not in client.get(f"/engagement/qa/{session.id}", headers=EN).text
+    assert client.post(f"/engagement/qa/questions/{anonymous.id}/publish").status_code == 404
+    db.session.refresh(anonymous)
+    assert anonymous.state == QuestionState.PENDING
+
+    login(helper)
+    page = client.get(f"/engagement/qa/{session.id}", headers=EN).text
+    assert "Et anonymt spørgsmål" in page and "Waits for moderation" in page
+    assert "Jens <span" in page and "anonymous to citizens" in page, "the helper sees who asked"
+    published = client.post(
+        f"/engagement/qa/questions/{anonymous.id}/publish", headers=EN, follow_redirects=True
+    )
+    assert "The question is published." in published.text
+    hidden = client.post(
+        f"/engagement/qa/questions/{rude.id}/hide",
+        data={"reason": "Om en navngiven nabo"},
+        headers=EN,
+        follow_redirects=True,
+    )
+    assert "The question is hidden." in hidden.text
+    db.session.refresh(anonymous)
+    db.session.refresh(rude)
+    assert anonymous.state == QuestionState.PUBLISHED
+    assert rude.state == QuestionState.HIDDEN and rude.hidden_reason == "Om en navngiven nabo"
+
+    login(eng.senior)
+    seen = client.get(f"/engagement/qa/{session.id}", headers=EN).text
+    assert "Et anonymt spørgsmål" in seen and "Jens" not in seen and "Noget grimt" not in seen
+    assert (
+        client.post(f"/engagement/qa/questions/{anonymous.id}/hide", data={"reason": "x"}).status_code == 403
+    )
+    assert client.post(f"/engagement/qa/questions/{anonymous.id}/answering").status_code == 403
+    db.session.refresh(anonymous)
+    assert anonymous.state == QuestionState.PUBLISHED and anonymous.answering_since is None
+
+
+def test_an_unknown_helper_address_is_refused_with_a_message(client, login, eng):
+    login(eng.staff)
+    response = _schedule(client, eng, helpers="borger@example.org, ingen@example.org")
+    assert response.status_code == 400
+    assert "Nobody has an account with ingen@example.org. Check the addresses." in response.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QASession)) == 0
