@@ -5,7 +5,9 @@ once and shown on the public page with the monthly figures; fault reports tracke
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -336,3 +338,82 @@ def test_a_fault_report_the_promise_does_not_cover_shows_no_deadline(
     )
     assert db.session.scalar(sa.select(FaultReport)) is not None
     assert "Your report is sent" in sent.text and "Response-time promise" not in sent.text
+
+
+def _picture(size=(900, 600), fmt="PNG") -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (30, 110, 60)).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def _idea_with_picture(client, content: bytes, filename: str, alt: str):
+    return client.post(
+        "/engagement/ideas/new",
+        data={
+            "title": "Shelter ved søen",
+            "body": "Et shelter ved Stilling Sø til familier.",
+            "category": "nature",
+            "space_id": "",
+            "confirmed": "1",
+            "image": (io.BytesIO(content), filename),
+            "image_alt": alt,
+        },
+        content_type="multipart/form-data",
+        headers=EN,
+    )
+
+
+def _media_files(app) -> set[str]:
+    folder = Path(app.config["MEDIA_FOLDER"])
+    return {p.name for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+
+
+def test_an_idea_with_a_picture_shows_its_thumbnail_with_the_description(app, client, login, eng):
+    from PIL import Image
+
+    login(eng.borger)
+    sent = _idea_with_picture(client, _picture(), "shelter.png", "Skitse af et shelter ved vandet")
+    idea = db.session.scalar(sa.select(Idea))
+    assert sent.status_code == 302 and sent.headers["Location"] == f"/engagement/ideas/{idea.id}"
+    assert idea.image and idea.thumbnail and idea.thumbnail != idea.image
+    page = client.get(f"/engagement/ideas/{idea.id}", headers=EN).text
+    assert (
+        f'<a href="/media/{idea.image}"><img class="idea-image" src="/media/{idea.thumbnail}" '
+        'alt="Skitse af et shelter ved vandet"></a>' in page
+    )
+    thumbnail = client.get(f"/media/{idea.thumbnail}")
+    assert thumbnail.status_code == 200
+    with Image.open(io.BytesIO(thumbnail.data)) as small:
+        assert max(small.size) <= 480
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "alt", "field", "message"),
+    [
+        (_picture(), "shelter.png", "  ", "image_alt", "Describe the picture for those who cannot see it."),
+        (b"%PDF-1.4 not a picture", "plan.pdf", "En plan", "image", "This file is not an image we can use."),
+        (
+            b"\x89PNG\r\n\x1a\n" + b"\0" * (10 * 1024 * 1024),
+            "huge.png",
+            "Et stort billede",
+            "image",
+            "The image is larger than 10 MB. Choose a smaller one.",
+        ),
+    ],
+    ids=["no-description", "not-an-image", "too-large"],
+)
+def test_a_picture_without_a_description_or_not_a_usable_image_is_refused(
+    app, client, login, eng, content, filename, alt, field, message
+):
+    from community.spaces.models import MediaFile
+
+    before = _media_files(app)
+    login(eng.borger)
+    refused = _idea_with_picture(client, content, filename, alt)
+    assert refused.status_code == 400
+    assert message in refused.text and f'id="{field}-error"' in refused.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Idea)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MediaFile)) == 0
+    assert _media_files(app) == before
