@@ -385,3 +385,44 @@ def test_ranking_each_place_once(client, login, eng):
     )
     results = {r.site.name: (r.first, r.points) for r in consultations.results(ranked)}
     assert results == {"A": (0, 1), "B": (1, 2)}
+
+
+def test_every_place_to_write_says_personal_cases_are_not_handled_here(
+    client, login, eng, meeting, consultation
+):
+    """The Q&A hour, the citizen meeting, the consultation, a new idea and an idea's comments each tell
+    a citizen, in Danish and in English, that personal cases go elsewhere, with the municipality's website
+    (a Q&A hour for the whole municipality too)."""
+    from community.engagement.models import IdeaCategory
+    from community.engagement.services import ideas, qa
+
+    eng.municipality.website = "https://www.skanderborg.dk"
+    session = qa.create_session(
+        eng.municipality,
+        qa.SessionInput(title="Spørgetime", starts_at=soon(-5), ends_at=soon(55), host_ids=[eng.mayor.id]),
+        by=eng.staff,
+    )
+    assert session.space_id is None
+    idea = ideas.submit(
+        eng.municipality,
+        ideas.IdeaInput(title="Bænke ved søen", body="Flere bænke.", category=IdeaCategory.NATURE),
+        by=eng.senior,
+    )
+    db.session.flush()
+    login(eng.borger)
+    pages = [
+        f"/engagement/qa/{session.id}",
+        f"/engagement/meetings/{meeting.id}",
+        f"/engagement/consultations/{consultation.id}",
+        "/engagement/ideas/new",
+        f"/engagement/ideas/{idea.id}",
+    ]
+    for path in pages:
+        english = client.get(path, headers=EN)
+        danish = client.get(path, headers={"Accept-Language": "da"})
+        assert english.status_code == danish.status_code == 200, path
+        assert "Personal cases (sager) are not handled here." in english.text, path
+        assert "Never write CPR numbers here." in english.text, path
+        assert "Personlige sager behandles ikke her." in danish.text, path
+        assert '<a href="https://www.skanderborg.dk">The municipality\'s website</a>' in english.text, path
+        assert '<a href="https://www.skanderborg.dk">Kommunens hjemmeside</a>' in danish.text, path

@@ -20,7 +20,7 @@ from community.db import enum_column as _enum
 from community.extensions import db
 from community.i18n import _l
 from community.moderation.models import ModeratableMixin
-from community.spaces.models import Official, Space
+from community.spaces.models import Municipality, Official, Space
 
 # --- limits (characters), shared by forms and services ---------------------------------------------------
 
@@ -49,6 +49,11 @@ class Scoped:
     @declared_attr
     def space(cls) -> Mapped[Space | None]:
         return relationship(Space)
+
+    @declared_attr
+    def municipality(cls) -> Mapped[Municipality]:
+        """Its municipality (for "where to go instead" of writing a personal case here: its website)."""
+        return relationship(Municipality, viewonly=True)
 
     @declared_attr
     def created_by_id(cls) -> Mapped[int | None]:

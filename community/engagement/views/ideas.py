@@ -130,7 +130,7 @@ def idea_new():
                 return redirect(url_for("engagement.idea_detail", idea_id=idea.id))
             form.confirmed.data = "1"
     return render_template(
-        "engagement/idea_new.html", form=form, similar=similar, places=geo.place_labels()
+        "engagement/idea_new.html", form=form, similar=similar, places=geo.place_labels(), municipality=place
     ), (400 if form.errors else 200)
 
 
