@@ -198,9 +198,11 @@ def test_moderators_publish_hide_merge_and_mark_answering_the_host_answers(clien
     db.session.refresh(duplicate)
     assert duplicate.state == QuestionState.MERGED and first.vote_count == 2, "senior's two votes count once"
 
-    login(eng.senior)
-    hidden_vote = client.post(f"/engagement/qa/questions/{rude.id}/vote")
-    assert hidden_vote.status_code == 404
+    login(eng.borger)  # a hidden question is not there for others
+    assert client.post(f"/engagement/qa/questions/{rude.id}/vote").status_code == 404
+    login(eng.senior)  # its asker knows it exists: told why, not a 404
+    hidden_vote = client.post(f"/engagement/qa/questions/{rude.id}/vote", headers=EN, follow_redirects=True)
+    assert "A moderator has hidden this question, so it cannot get votes." in hidden_vote.text
 
     login(eng.borger)
     assert client.post(f"/engagement/qa/questions/{first.id}/answering").status_code == 403

@@ -19,6 +19,7 @@ from community.engagement.models import (
     QASession,
     Question,
     QuestionState,
+    QuestionVote,
 )
 from community.extensions import db
 from community.spaces.models import Membership, MembershipStatus, Official, Space
@@ -134,6 +135,24 @@ def can_vote(user: User | None, question: Question) -> bool:
         and question.is_visible_to_all
         and question.session.accepts_questions
         and _may_write(user, question.session)
+    )
+
+
+def knows_of_question(user: User | None, question: Question) -> bool:
+    """Someone who cannot see a waiting or hidden question but knows it exists: its asker, and whoever
+    voted for it while it was published. A vote from them is refused with a message, not a 404."""
+    if not _authenticated(user):
+        return False
+    if question.author_id == user.id:  # type: ignore[union-attr]
+        return True
+    return (
+        db.session.scalar(
+            sa.select(QuestionVote.user_id).where(
+                QuestionVote.question_id == question.id,
+                QuestionVote.user_id == user.id,  # type: ignore[union-attr]
+            )
+        )
+        is not None
     )
 
 

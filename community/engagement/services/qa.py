@@ -201,6 +201,8 @@ def ask(session: QASession, *, body: str, anonymous: bool, by: User) -> Question
 def vote(question: Question, *, by: User) -> None:
     """One vote per person and question, held by the database under concurrent requests."""
     session = question.session
+    if question.state == QuestionState.HIDDEN:
+        raise Conflict(_("A moderator has hidden this question, so it cannot get votes."))
     if question.state != QuestionState.PUBLISHED:
         raise Conflict(_("This question is not published, so it cannot get votes."))
     _refuse_closed(session)

@@ -298,13 +298,18 @@ def qa_ask(session_id: int):
     return _detail(_session(session_id), form=form), attention_status(form)
 
 
-def _question(question_id: int) -> tuple[QASession, Question]:
+def _question(question_id: int, *, voting: bool = False) -> tuple[QASession, Question]:
+    """The question and its session, for its moderators and, while it is published, for everyone who
+    may see the session; a waiting or hidden one is a 404 for others, except that its asker and its
+    voters (who know it exists) reach a vote on it, which the service refuses with a message."""
     question = db.session.get(Question, question_id)
     if question is None:
         abort(404)
     session = _session(question.session_id)
-    if question.state in (QuestionState.PENDING, QuestionState.HIDDEN) and not permissions.can_moderate(
-        current_user, session
+    if (
+        question.state in (QuestionState.PENDING, QuestionState.HIDDEN)
+        and not permissions.can_moderate(current_user, session)
+        and not (voting and permissions.knows_of_question(current_user, question))
     ):
         abort(404)
     if not can_see_content(current_user, question):
@@ -312,10 +317,10 @@ def _question(question_id: int) -> tuple[QASession, Question]:
     return session, question
 
 
-def _act(question_id: int, action, message: str, form: Any = None):
+def _act(question_id: int, action, message: str, form: Any = None, *, voting: bool = False):
     """Loads the question, validates the form (by default only its CSRF token), runs the service,
     commits once and goes back to the question; a refusal is flashed."""
-    session, question = _question(question_id)
+    session, question = _question(question_id, voting=voting)
     form = form if form is not None else ActionForm()
     if not form.validate_on_submit():
         flash_errors(form)
@@ -334,13 +339,20 @@ def _act(question_id: int, action, message: str, form: Any = None):
 @bp.post("/qa/questions/<int:question_id>/vote")
 @login_required
 def qa_vote(question_id: int):
-    return _act(question_id, lambda q, f: service.vote(q, by=current_user), _("Your vote is counted."))
+    return _act(
+        question_id, lambda q, f: service.vote(q, by=current_user), _("Your vote is counted."), voting=True
+    )
 
 
 @bp.post("/qa/questions/<int:question_id>/unvote")
 @login_required
 def qa_unvote(question_id: int):
-    return _act(question_id, lambda q, f: service.unvote(q, by=current_user), _("Your vote is withdrawn."))
+    return _act(
+        question_id,
+        lambda q, f: service.unvote(q, by=current_user),
+        _("Your vote is withdrawn."),
+        voting=True,
+    )
 
 
 def _moderation(question_id: int) -> None:
