@@ -96,6 +96,11 @@ MUST_VISIT = {
         "/engagement/settings",
         "/engagement/tracked",
         "/engagement/qa/2",
+        # Staff's controls on the pages citizens use: an idea's response and merge forms, a consultation's
+        # sites and proposals to accept, a meeting's summary and export.
+        "/engagement/ideas/1",
+        "/engagement/consultations/1",
+        "/engagement/meetings/1",
     ],
     "frivillig@example.org": ["/helpdesk/volunteer", "/messages/"],
     "senior@example.org": [
