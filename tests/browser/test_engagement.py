@@ -35,7 +35,7 @@ def danish_time(moment: datetime) -> str:
 
 
 def test_a_live_q_and_a_hour_updates_another_tab_without_a_reload(
-    make_page: Any, login: Any, logout: Any
+    make_page: Any, login: Any, logout: Any, live_server: Any
 ) -> None:
     title = f"Ask the mayor {uuid.uuid4().hex[:6]}"
     now = datetime.now(ZoneInfo("UTC"))
@@ -94,6 +94,30 @@ def test_a_live_q_and_a_hour_updates_another_tab_without_a_reload(
     expect(item).to_contain_text("By the summer holidays.", timeout=LIVE_WAIT)
     expect(item).to_contain_text("Answered")
 
+    # The hour ends (no page closes it: its end time passes), and the page is its archive in figures.
+    _end_the_hour(live_server, int(address.rstrip("/").rsplit("/", 1)[1]))
+    watcher.reload()
+    expect(watcher.get_by_text("The Q&A hour is over. This is its archive.")).to_be_visible()
+    figures = watcher.locator("dl.figures")
+    for term, value in (
+        ("Questions", "1"),
+        ("Citizens who asked", "1"),
+        ("Answered", "1 (100 %)"),
+        ("Votes", "2"),
+    ):
+        expect(figures.locator(f"dt:text-is('{term}') + dd")).to_have_text(value)
+
+
+def _end_the_hour(live_server: Any, session_id: int) -> None:
+    from community.db import utcnow
+    from community.engagement.models import QASession
+    from community.extensions import db
+
+    with live_server.app.app_context():
+        session = db.session.get(QASession, session_id)
+        session.ends_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+
 
 def test_a_consultation_and_an_idea_across_its_threshold(make_page: Any, login: Any, logout: Any) -> None:
     page = english(make_page)
@@ -126,6 +150,13 @@ def test_a_consultation_and_an_idea_across_its_threshold(make_page: Any, login: 
     page.goto("/engagement/response-times")
     expect(page.get_by_role("heading", name="Overdue now")).to_be_visible()
     expect(page.get_by_role("table")).to_be_visible()
+    # An overdue item (a question of the past Q&A hour left unanswered) is linked in its section.
+    overdue = page.get_by_role("region", name="Overdue now")
+    late = overdue.get_by_role("link").first
+    expect(late).to_have_attribute("href", re.compile(r"^/engagement/(qa/\d+#q-\d+|ideas/\d+)$"))
+    title = late.inner_text()
+    late.click()
+    expect(page.get_by_role("main")).to_contain_text(title)
 
 
 def test_engagement_forms_after_a_failed_submission_pass_axe(
