@@ -426,3 +426,50 @@ def test_every_place_to_write_says_personal_cases_are_not_handled_here(
         assert "Personlige sager behandles ikke her." in danish.text, path
         assert '<a href="https://www.skanderborg.dk">The municipality\'s website</a>' in english.text, path
         assert '<a href="https://www.skanderborg.dk">Kommunens hjemmeside</a>' in danish.text, path
+
+
+def test_a_spaces_front_page_shows_its_own_dialogue_that_is_coming_or_open(client, eng):
+    """A space's front page lists its own Q&A hours to come, meetings not closed and consultations still
+    open; not those of the whole municipality, nor what is over or decided."""
+    from community.engagement.services import qa
+
+    def session(title, space, start, end):
+        return qa.create_session(
+            eng.municipality,
+            qa.SessionInput(
+                title=title, starts_at=soon(start), ends_at=soon(end), host_ids=[eng.mayor.id], space=space
+            ),
+            by=eng.staff,
+            allow_past=True,
+        )
+
+    def meeting(title, space, opens, closes):
+        return meetings.create_meeting(
+            eng.municipality, by=eng.staff, title=title, opens_at=soon(opens), closes_at=soon(closes),
+            topics=[("Trafik", "")], space=space, allow_past=True,
+        )  # fmt: skip
+
+    def consultation(title, space, days):
+        return consultations.create_consultation(
+            eng.municipality, by=eng.staff, title=title, description="Hvor?", space=space, allow_past=True,
+            deadline=utcnow() + timedelta(days=days), sites=[SiteInput("Nord", 56.06, 9.99, "Stilling")],
+        )  # fmt: skip
+
+    session("Spørgetime i Stilling", eng.village, 60, 120)
+    session("Spørgetime for hele kommunen", None, 60, 120)
+    session("Forbi spørgetime", eng.village, -120, -60)
+    meeting("Borgermøde i Stilling", eng.village, -10, 120)
+    meeting("Lukket borgermøde", eng.village, -200, -100)
+    consultation("Høring i Stilling", eng.village, 7)
+    decided = consultation("Afgjort høring", eng.village, 7)
+    decided.decided_at = utcnow()
+    consultation("Udløbet høring", eng.village, -1)
+    db.session.commit()
+
+    page = client.get("/s/stilling/", headers=EN).text
+    section = page[page.index("Citizen dialogue here") :]
+    section = section[: section.index("</section>")]
+    for shown in ("Spørgetime i Stilling", "Borgermøde i Stilling", "Høring i Stilling"):
+        assert shown in section, shown
+    for left_out in ("hele kommunen", "Forbi", "Lukket borgermøde", "Afgjort", "Udløbet"):
+        assert left_out not in section, left_out

@@ -4,37 +4,53 @@ consultations that are coming or open now), and the response-time promise on the
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import render_template
 from markupsafe import Markup
 
-from community.engagement.models import PromiseKind
-from community.engagement.services import consultations, meetings, promises, qa
+from community.db import utcnow
+from community.engagement.models import CitizenMeeting, Consultation, PromiseKind, QASession
+from community.engagement.services import promises
+from community.extensions import db
 from community.i18n import _, format_date
 from community.spaces.components import Component, Fact, register
 from community.spaces.models import Space
 
+#: At most this many of each on a space's front page.
+FRONT_LIMIT = 10
+
 
 def front(space: Space) -> Markup:
-    upcoming = [s for s in qa.upcoming(space.municipality_id, space_ids=[space.id]) if s.space_id == space.id]
-    open_meetings = [
-        m
-        for m in meetings.listed(space.municipality_id, space_ids=[space.id])
-        if m.space_id == space.id and m.phase() != "closed"
-    ]
-    open_consultations = [
-        c
-        for c in consultations.listed(space.municipality_id, space_ids=[space.id])
-        if c.space_id == space.id and c.is_open
-    ]
-    if not (upcoming or open_meetings or open_consultations):
+    """The space's own Q&A hours still to come, meetings not closed and consultations still open (the
+    municipality-wide ones are on the engagement pages). Most spaces have none: one query says so."""
+    now = utcnow()
+    coming = sa.and_(QASession.space_id == space.id, QASession.ends_at > now)
+    meeting_open = sa.and_(CitizenMeeting.space_id == space.id, CitizenMeeting.closes_at > now)
+    consultation_open = sa.and_(
+        Consultation.space_id == space.id, Consultation.decided_at.is_(None), Consultation.deadline > now
+    )
+    has = db.session.execute(
+        sa.select(
+            sa.exists().where(coming), sa.exists().where(meeting_open), sa.exists().where(consultation_open)
+        )
+    ).one()
+    if not any(has):
         return Markup("")
+
+    def load(model, where, *order):
+        return list(db.session.scalars(sa.select(model).where(where).order_by(*order).limit(FRONT_LIMIT)))
+
     return Markup(
         render_template(
             "engagement/_front.html",
             space=space,
-            upcoming=upcoming,
-            meetings=open_meetings,
-            consultations=open_consultations,
+            upcoming=load(QASession, coming, QASession.starts_at, QASession.id) if has[0] else [],
+            meetings=load(CitizenMeeting, meeting_open, CitizenMeeting.closes_at, CitizenMeeting.id)
+            if has[1]
+            else [],
+            consultations=load(Consultation, consultation_open, Consultation.deadline, Consultation.id)
+            if has[2]
+            else [],
         )
     )
 
