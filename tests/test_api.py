@@ -178,6 +178,27 @@ def test_keyset_pages_follow_next_to_the_end(client, village):
     assert seen == [p.id for p in reversed(made)]
 
 
+def test_a_page_of_posts_costs_the_same_queries_with_few_or_many(client, village, query_counter):
+    """Each post comes whole (its text too): a list with more posts must not ask once per post."""
+
+    def counted() -> tuple[int, list]:
+        client.get("/api/v1/spaces/stilling/posts")  # warm what is cached once per process
+        with query_counter() as seen:
+            items = client.get("/api/v1/spaces/stilling/posts").json["items"]
+        return seen.n, items
+
+    for n in range(3):
+        _post(village.space, village.jens, title=f"Opslag {n}")
+    db.session.commit()
+    few, items = counted()
+    assert all(item["body"] == "Kom og køb." for item in items)
+    for n in range(3, 15):
+        _post(village.space, village.jens, title=f"Opslag {n}")
+    db.session.commit()
+    many, items = counted()
+    assert len(items) == 15 and many == few, (few, many)
+
+
 def test_etag_and_if_none_match(client, village):
     _post(village.space, village.hanne)
     db.session.commit()

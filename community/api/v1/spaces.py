@@ -89,6 +89,7 @@ def posts(args: dict[str, Any], slug: str):
         cursor=args.get("cursor"),
         limit=args["limit"],
         visible=visible_clause(Post, current_user, found),
+        with_body=True,  # the API gives each post whole
     )
     _with_poll_options(page.items)
     return page_response(page)
