@@ -6,7 +6,8 @@ whoever reads the log. One function decides for every route:
 
 - a URL variable named ``token`` or ending in ``_token``/``_key`` (the routes' own declaration), and
 - anything else that looks like a token: a path segment or query value of 20 or more URL-safe
-  characters with letters and digits mixed (signed tokens, ``secrets.token_urlsafe``, long hashes),
+  characters with a digit, a capital or an underscore in them, which a lower-case slug never has
+  (signed tokens, ``secrets.token_urlsafe`` even when it drew no digit, long hashes), or of 40 or more,
   and the value of a query parameter whose name says it is secret (``token``, ``key``, ``code`` …).
 """
 
@@ -28,8 +29,7 @@ def looks_like_token(value: str) -> bool:
     text = match.group("stem") if match else value
     if not _TOKENISH.match(text):
         return False
-    mixed = re.search(r"[A-Za-z]", text) is not None and re.search(r"[0-9]", text) is not None
-    return mixed or len(text) >= 40
+    return re.search(r"[0-9A-Z_]", text) is not None or len(text) >= 40
 
 
 def _redact_segment(segment: str, secrets_in_path: set[str]) -> str:
