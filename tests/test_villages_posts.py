@@ -522,6 +522,11 @@ def test_links_to_a_comment_find_its_page(client, login, village, long_talk):
         + str(db.session.scalar(sa.select(Comment.id).where(Comment.body == "Endnu et svar")))
     )
 
+    login(village.hanne)  # wrote the eighth answer, on the second page
+    edit = client.get(f"/s/stilling/comments/{made[7].id}/edit", headers=EN).text
+    assert f'href="/s/stilling/posts/{post.id}?comments=2#comment-{made[7].id}">Back to' in edit
+    login(village.jens)
+
     client.post(f"/s/stilling/posts/{post.id}/accept", data={"comment_id": made[8].id})
     first = client.get(f"/s/stilling/posts/{post.id}", headers=EN).text
     assert (

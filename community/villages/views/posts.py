@@ -293,6 +293,7 @@ def edit_comment(comment_id: int):
         space=space(),
         post=post,
         comment=item,
+        back_url=comments.comment_url(item),
         form=form,
         delete_form=FlaskForm(),
     ), 400 if form.errors else 200
