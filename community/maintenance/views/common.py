@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, g
+from flask import abort, g, url_for
 
 from community.errors import DomainError
 from community.i18n import to_local
@@ -31,3 +31,17 @@ def municipality() -> Municipality:
 
 def local(moment):
     return to_local(moment) if moment is not None else None
+
+
+def fault_points(reports) -> list[dict]:
+    """Fault reports as points on a map (the fault list's and the overview's)."""
+    return [
+        {
+            "lat": r.latitude,
+            "lon": r.longitude,
+            "title": f"{r.category_label}: {r.where}",
+            "kind": r.status_label,
+            "url": url_for("maintenance.fault", report_id=r.id),
+        }
+        for r in reports
+    ]

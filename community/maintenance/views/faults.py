@@ -24,7 +24,7 @@ from community.maintenance.forms import FaultForm, FaultUpdateForm
 from community.maintenance.models import FAULT_STATUS_LABELS, FaultCategory, FaultReport, FaultStatus
 from community.maintenance.services import faults as service
 from community.maintenance.services.facilities import facilities_of
-from community.maintenance.views.common import attach_error, municipality
+from community.maintenance.views.common import attach_error, fault_points, municipality
 from community.moderation.permissions import can_see_content
 from community.notifications.mail import external_url
 from community.permissions import require
@@ -37,16 +37,7 @@ def faults():
     wanted = request.args.get("status")
     status = FaultStatus(wanted) if wanted in FaultStatus._value2member_map_ else None
     items = service.public_reports(place.id, status=status)
-    points = [
-        {
-            "lat": r.latitude,
-            "lon": r.longitude,
-            "title": f"{r.category_label}: {r.where}",
-            "kind": r.status_label,
-            "url": url_for("maintenance.fault", report_id=r.id),
-        }
-        for r in items
-    ]
+    points = fault_points(items)
     return render_template(
         "maintenance/faults.html",
         items=items,

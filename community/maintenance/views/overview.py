@@ -8,7 +8,7 @@ from community.maintenance import bp, permissions
 from community.maintenance.services import overview as service
 from community.maintenance.services import plans, service_level
 from community.maintenance.services import requests as request_service
-from community.maintenance.views.common import municipality
+from community.maintenance.views.common import fault_points, municipality
 from community.permissions import require
 
 
@@ -37,16 +37,7 @@ def overview():
         for f in busy
     ]
     places = service.open_place_reports(place.id)
-    points += [
-        {
-            "lat": r.latitude,
-            "lon": r.longitude,
-            "title": f"{r.category_label}: {r.place_label}",
-            "kind": r.status_label,
-            "url": url_for("maintenance.fault", report_id=r.id),
-        }
-        for r in places
-    ]
+    points += fault_points(places)
     requests = request_service.open_requests(place.id)
     return render_template(
         "maintenance/overview.html",
