@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     setup.configure_blueprints(app)
     setup.configure_api(app)
     setup.configure_errors(app)
+    setup.configure_page_cache(app)
     setup.configure_cli(app)
     setup.configure_proxy(app)  # last: the outermost layer sees the request first
     return app

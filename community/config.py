@@ -44,6 +44,9 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "PASSWORD_LOGIN": ("PASSWORD_LOGIN", bool),
     "CITIZEN_REACH_KM": ("CITIZEN_REACH_KM", float),
     "FAULT_REPORT_LIMIT": ("FAULT_REPORT_LIMIT", str),
+    "PAGE_CACHE_SECONDS": ("PAGE_CACHE_SECONDS", float),
+    "PAGE_CACHE_ENTRIES": ("PAGE_CACHE_ENTRIES", int),
+    "PAGE_CACHE_MAX_BYTES": ("PAGE_CACHE_MAX_BYTES", int),
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -108,6 +111,11 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_LOGIN": True,
     #: OpenID Connect providers, by name (``COMMUNITY_OIDC_*``, see ``community.accounts.oidc``).
     "OIDC_PROVIDERS": {},
+    #: Whole pages for visitors without a cookie (``community.pagecache``): kept this many seconds at
+    #: most, and never past a write; 0 turns it off. Pages kept per worker, and the largest kept.
+    "PAGE_CACHE_SECONDS": 10.0,
+    "PAGE_CACHE_ENTRIES": 512,
+    "PAGE_CACHE_MAX_BYTES": 512 * 1024,
 }
 
 

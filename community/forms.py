@@ -9,7 +9,9 @@ from typing import Any
 
 from flask import flash, has_request_context, request
 from flask_babel import get_translations
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from flask_wtf.file import FileField as FlaskFileField
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import (
@@ -58,12 +60,32 @@ class _Translations:
         return get_translations().ngettext(singular, plural, n)
 
 
-class Form(FlaskForm):
-    """Every form of the app: WTForms' built-in messages speak the user's language, and an uploaded
-    file only reaches a file field (Flask-WTF hands request.files to every field by name, so a file
-    posted as "password" would otherwise arrive where text is expected)."""
+class _CSRFWhenShown(_FlaskFormCSRF):
+    """Flask-WTF's CSRF token, made only when the page shows it. Flask-WTF makes it as soon as a form
+    is built, and so puts it in the session: a page that builds a form it does not show (a member's
+    comment form, on a visitor's page) would give every visitor a cookie and keep the page out of the
+    page cache (``community.pagecache``). The token is the same one, checked the same way."""
+
+    def generate_csrf_token(self, csrf_token_field: Any) -> Any:
+        return LazyString(super().generate_csrf_token, csrf_token_field)
+
+
+class ActionForm(FlaskForm):
+    """A button that acts (leave, delete, mark as read): nothing but its CSRF token, made when shown."""
 
     class Meta(FlaskForm.Meta):
+        csrf_class = _CSRFWhenShown
+
+
+class Form(FlaskForm):
+    """Every form of the app: WTForms' built-in messages speak the user's language, an uploaded file
+    only reaches a file field (Flask-WTF hands request.files to every field by name, so a file posted
+    as "password" would otherwise arrive where text is expected), and the CSRF token is made when it is
+    shown (``_CSRFWhenShown``)."""
+
+    class Meta(FlaskForm.Meta):
+        csrf_class = _CSRFWhenShown
+
         def get_translations(self, form: FlaskForm) -> _Translations:
             return _Translations()
 

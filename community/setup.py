@@ -207,6 +207,13 @@ def configure_proxy(app: Flask) -> None:
     install(app)
 
 
+def configure_page_cache(app: Flask) -> None:
+    """Last of the request hooks (``community.pagecache``)."""
+    from community import pagecache
+
+    pagecache.init_app(app)
+
+
 def configure_cli(app: Flask) -> None:
     """The demo commands, and every command (the blueprints' too) speaking English to the operator."""
     import click

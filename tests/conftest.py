@@ -20,7 +20,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 
-from community import create_app, geo
+from community import create_app, geo, pagecache
 from community.accounts.models import User
 from community.accounts.services import create_user
 from community.extensions import db as _db
@@ -64,6 +64,7 @@ def db(app: Flask) -> Iterator[Any]:
         words.forget()
         guard.forget_default()
         forget_hosts()
+        pagecache.forget(app)  # pages rendered from rows the last test rolled back
         try:
             yield _db
         finally:

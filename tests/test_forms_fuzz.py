@@ -37,6 +37,7 @@ from community.engagement.services import meetings as en_meetings
 from community.engagement.services import qa as en_qa
 from community.extensions import db as _db
 from community.extensions import limiter
+from community.forms import ActionForm
 from community.helpdesk import forms as helpdesk_forms
 from community.helpdesk.models import Mode
 from community.helpdesk.services import feedback as hd_feedback
@@ -753,16 +754,16 @@ FORMS: dict[str, FormSpec] = {
         prefix=lambda w: "appeal",
         plausible={"text": ["Det var ikke ment sådan"]},
     ),
-    "moderation.block": FormSpec(FlaskForm, member_, lambda w: {"user_id": w.outsider.id}),
-    "moderation.unblock": FormSpec(FlaskForm, member_, lambda w: {"user_id": w.outsider.id}),
+    "moderation.block": FormSpec(ActionForm, member_, lambda w: {"user_id": w.outsider.id}),
+    "moderation.unblock": FormSpec(ActionForm, member_, lambda w: {"user_id": w.outsider.id}),
     "moderation.delete_account": FormSpec(moderation_forms.DeleteAccountForm, member_),
-    "moderation.my_data": FormSpec(FlaskForm, member_),
+    "moderation.my_data": FormSpec(ActionForm, member_),
     "moderation.protected": FormSpec(
         moderation_forms.ProtectedForm,
         staff_,
         plausible={"name": ["Ib Sagsbehandler"], "email": ["", "x@y.dk"]},
     ),
-    "moderation.delete_protected": FormSpec(FlaskForm, staff_, lambda w: {"person_id": w.mod["person"]}),
+    "moderation.delete_protected": FormSpec(ActionForm, staff_, lambda w: {"person_id": w.mod["person"]}),
     "moderation.staff_words": FormSpec(
         moderation_forms.WordForm,
         staff_,
@@ -776,7 +777,7 @@ FORMS: dict[str, FormSpec] = {
         via="_words_page",
         plausible={"pattern": ["tåbe"], "action": ["hold"]},
     ),
-    "moderation.delete_word": FormSpec(FlaskForm, staff_, lambda w: {"word_id": w.mod["word"]}),
+    "moderation.delete_word": FormSpec(ActionForm, staff_, lambda w: {"word_id": w.mod["word"]}),
     "moderation.staff_person": FormSpec(
         moderation_forms.StaffDeleteForm, staff_, prefix=lambda w: "delete", plausible={"content": ["keep"]}
     ),
@@ -799,7 +800,7 @@ FORMS: dict[str, FormSpec] = {
         anonymous,
         plausible={"email": ["member@example.org"], "password": [PASSWORD], "next": ["/", "http://x"]},
     ),
-    "accounts.logout": FormSpec(FlaskForm, lambda w: w.member),
+    "accounts.logout": FormSpec(ActionForm, lambda w: w.member),
     "accounts.reset_request": FormSpec(
         account_forms.ResetRequestForm, anonymous, plausible={"email": ["member@example.org"]}
     ),
@@ -820,7 +821,7 @@ FORMS: dict[str, FormSpec] = {
     "spaces.join": FormSpec(
         space_forms.JoinForm, lambda w: w.outsider, lambda w: {"space_slug": w.club.slug}
     ),
-    "spaces.leave": FormSpec(FlaskForm, lambda w: w.member, lambda w: {"space_slug": w.club.slug}),
+    "spaces.leave": FormSpec(ActionForm, lambda w: w.member, lambda w: {"space_slug": w.club.slug}),
     "spaces.change_role": FormSpec(
         space_forms.RoleForm,
         lambda w: w.admin,
@@ -828,10 +829,10 @@ FORMS: dict[str, FormSpec] = {
         prefix=lambda w: f"m{w.member_in_club.id}",
     ),
     "spaces.approve": FormSpec(
-        FlaskForm, lambda w: w.admin, lambda w: {"space_slug": w.club.slug, "membership_id": w.pending.id}
+        ActionForm, lambda w: w.admin, lambda w: {"space_slug": w.club.slug, "membership_id": w.pending.id}
     ),
     "spaces.reject": FormSpec(
-        FlaskForm, lambda w: w.admin, lambda w: {"space_slug": w.club.slug, "membership_id": w.pending.id}
+        ActionForm, lambda w: w.admin, lambda w: {"space_slug": w.club.slug, "membership_id": w.pending.id}
     ),
     "spaces.invite": FormSpec(
         space_forms.InviteForm,
@@ -845,7 +846,7 @@ FORMS: dict[str, FormSpec] = {
         lambda w: {"space_slug": w.club.slug},
         plausible={"primary_color": COLOURS},
     ),
-    "spaces.invitation": FormSpec(FlaskForm, lambda w: w.outsider, lambda w: {"token": w.invitation_token}),
+    "spaces.invitation": FormSpec(ActionForm, lambda w: w.outsider, lambda w: {"token": w.invitation_token}),
     "admin.space_new": FormSpec(
         space_forms.SpaceCreateForm,
         lambda w: w.staff,
@@ -868,7 +869,7 @@ FORMS: dict[str, FormSpec] = {
             "radius_km": ["5", "0.4", "200", "1e999", "NaN", "-0"],
         },
     ),
-    "admin.space_archive": FormSpec(FlaskForm, lambda w: w.staff, lambda w: {"space_id": w.village.id}),
+    "admin.space_archive": FormSpec(ActionForm, lambda w: w.staff, lambda w: {"space_id": w.village.id}),
     "admin.places": FormSpec(
         space_forms.PlaceForm,
         lambda w: w.staff,
@@ -879,9 +880,9 @@ FORMS: dict[str, FormSpec] = {
         },
     ),
     "notifications.read": FormSpec(
-        FlaskForm, lambda w: w.member, lambda w: {"notification_id": w.notification.id}
+        ActionForm, lambda w: w.member, lambda w: {"notification_id": w.notification.id}
     ),
-    "notifications.read_all": FormSpec(FlaskForm, lambda w: w.member),
+    "notifications.read_all": FormSpec(ActionForm, lambda w: w.member),
     "helpdesk.topic_edit": FormSpec(helpdesk_forms.TopicForm, lambda w: w.staff),
     "helpdesk.guide_edit": FormSpec(
         helpdesk_forms.GuideForm,
@@ -894,7 +895,7 @@ FORMS: dict[str, FormSpec] = {
         lambda w: w.member,
         plausible={"radius_km": RADII, "modes": ["phone", "home"], "languages": ["da", "xx"], "topics": IDS},
     ),
-    "helpdesk.vet": FormSpec(FlaskForm, lambda w: w.staff, lambda w: {"profile_id": w.volunteer.id}),
+    "helpdesk.vet": FormSpec(ActionForm, lambda w: w.staff, lambda w: {"profile_id": w.volunteer.id}),
     "helpdesk.session_new": FormSpec(
         helpdesk_forms.SessionForm,
         lambda w: w.staff,
@@ -920,7 +921,7 @@ FORMS: dict[str, FormSpec] = {
             "window_1_end": WHEN["ends_at"],
         },
     ),
-    "helpdesk.accept": FormSpec(FlaskForm, lambda w: w.admin, lambda w: {"request_id": w.open_request.id}),
+    "helpdesk.accept": FormSpec(ActionForm, lambda w: w.admin, lambda w: {"request_id": w.open_request.id}),
     "helpdesk.schedule": FormSpec(
         helpdesk_forms.ScheduleForm,
         lambda w: w.member,
@@ -933,7 +934,7 @@ FORMS: dict[str, FormSpec] = {
         lambda w: {"request_id": w.matched_request.id},
         plausible={"hours": ["1", "0", "25", "NaN"], "rating": ["5", "9", ""]},
     ),
-    "helpdesk.cancel": FormSpec(FlaskForm, lambda w: w.member, lambda w: {"request_id": w.open_request.id}),
+    "helpdesk.cancel": FormSpec(ActionForm, lambda w: w.member, lambda w: {"request_id": w.open_request.id}),
     "helpdesk.assign": FormSpec(
         helpdesk_forms.AssignForm,
         lambda w: w.staff,
@@ -977,24 +978,24 @@ FORMS: dict[str, FormSpec] = {
         for name, form, actor, values, plausible, via in [
             ("write", village_forms.PostForm, member_, in_village(kind="event"), {**WHEN, **PLACE}, None),
             ("edit", village_forms.EditPostForm, member_, on("question"), {**WHEN, **PLACE}, None),
-            ("delete", FlaskForm, member_, on("question"), {}, "_action"),
-            ("pin", FlaskForm, admin_, on("question"), {}, "_action"),
-            ("close", FlaskForm, member_, on("question"), {}, "_action"),
-            ("thank", FlaskForm, admin_, on("question"), {}, "_action"),
+            ("delete", ActionForm, member_, on("question"), {}, "_action"),
+            ("pin", ActionForm, admin_, on("question"), {}, "_action"),
+            ("close", ActionForm, member_, on("question"), {}, "_action"),
+            ("thank", ActionForm, admin_, on("question"), {}, "_action"),
             ("comment", village_forms.CommentForm, member_, on("question"), {"parent_id": IDS}, None),
             ("edit_comment", village_forms.CommentForm, admin_, on_comment, {}, None),
-            ("delete_comment", FlaskForm, admin_, on_comment, {}, "_action"),
-            ("thank_comment", FlaskForm, member_, on_comment, {}, "_action"),
+            ("delete_comment", ActionForm, admin_, on_comment, {}, "_action"),
+            ("thank_comment", ActionForm, member_, on_comment, {}, "_action"),
             ("accept", village_forms.AcceptForm, member_, on("question"), {"comment_id": IDS}, None),
             ("rsvp", village_forms.RsvpForm, member_, on("event"), {"waitlist": ["1", "0"]}, None),
             ("vote", village_forms.VoteForm, member_, on("poll"), {"options": IDS}, None),
             ("respond", village_forms.RespondForm, outsider_, on("help_request"), {}, None),
             ("resolve", village_forms.ResolveForm, member_, on("help_request"), {"helper_id": IDS}, None),
-            ("help_alert_remove", FlaskForm, member_, lambda w: {}, {}, None),
+            ("help_alert_remove", ActionForm, member_, lambda w: {}, {}, None),
         ]
     },
     "conversations.send": FormSpec(conversation_forms.MessageForm, member_, in_conversation),
-    "conversations.mark_read": FormSpec(FlaskForm, member_, in_conversation),
+    "conversations.mark_read": FormSpec(ActionForm, member_, in_conversation),
     "maintenance.facility_new": FormSpec(
         maintenance_forms.FacilityForm,
         staff_,
@@ -1131,7 +1132,7 @@ FORMS: dict[str, FormSpec] = {
     ),
     **ENGAGEMENT_FORMS,
     **{
-        f"maintenance.{name}": FormSpec(FlaskForm, actor, values, via=via)
+        f"maintenance.{name}": FormSpec(ActionForm, actor, values, via=via)
         for name, actor, values, via in [
             ("fixture_delete", admin_, lambda w: {**in_club(w), "fixture_id": w.fixture.id}, None),
             ("crew_grant", worker_, on_worker_membership, "_crew_change"),
@@ -1183,7 +1184,7 @@ FORMS.update(
             },
         ),
         "api_pages.profile_token_revoke": FormSpec(
-            FlaskForm, member_, lambda w: {"token_id": _token_of(w, "personal")}
+            ActionForm, member_, lambda w: {"token_id": _token_of(w, "personal")}
         ),
         "api_pages.console_tokens": FormSpec(
             api_forms.MunicipalTokenForm,
@@ -1195,7 +1196,7 @@ FORMS.update(
             },
         ),
         "api_pages.console_token_revoke": FormSpec(
-            FlaskForm, staff_, lambda w: {"token_id": _token_of(w, "open311")}
+            ActionForm, staff_, lambda w: {"token_id": _token_of(w, "open311")}
         ),
     }
 )

@@ -28,7 +28,6 @@ from authlib.integrations.flask_client import OAuth
 from authlib.oidc.core import CodeIDToken
 from flask import Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
-from flask_wtf import FlaskForm
 from joserfc.errors import JoseError
 from requests import RequestException
 
@@ -40,6 +39,7 @@ from community.accounts.services import authenticate, normalize_email, user_by_e
 from community.db import utcnow
 from community.errors import DomainError
 from community.extensions import db, limiter
+from community.forms import ActionForm
 from community.i18n import _
 from community.spaces.models import Municipality
 from community.urls import safe_next
@@ -394,13 +394,13 @@ def oidc_link():
             session.pop("oidc_link", None)
             return _logged_in(user, provider)
     return render_template(
-        "accounts/oidc_link.html", form=form, cancel_form=FlaskForm(), provider=provider, email=email
+        "accounts/oidc_link.html", form=form, cancel_form=ActionForm(), provider=provider, email=email
     ), (400 if form.errors else 200)
 
 
 @bp.post("/login/oidc/link/cancel")
 def oidc_link_cancel():
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         session.pop("oidc_link", None)
         flash(_("Nothing was linked. You are not logged in."), "info")
     return redirect(url_for("accounts.login"))

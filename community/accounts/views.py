@@ -19,9 +19,10 @@ from community.accounts.forms import (
 )
 from community.accounts.passwords import WeakPassword
 from community.errors import DomainError
-from community.extensions import db, limiter
+from community.extensions import csrf, db, limiter
+from community.forms import ActionForm
 from community.i18n import _, current_language
-from community.urls import safe_next
+from community.urls import safe_next, sent_from_this_site
 
 
 def _home_place(form, *, required: bool) -> geo.Place | None:
@@ -154,9 +155,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    from flask_wtf import FlaskForm
-
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         if current_user.is_authenticated:
             # A copied or saved cookie must not outlive the logout: end the sessions on the server.
             services.end_sessions(current_user._get_current_object())
@@ -277,10 +276,24 @@ def change_password():
     ), 400
 
 
+def _header_choice_meta() -> dict[str, bool]:
+    """The header's two buttons, on every page. For someone logged in the choice is kept on their
+    account, so the form carries its CSRF token. A visitor's choice lives only in their own session,
+    where a forged request could do no more than change the language of the page they see next; it is
+    refused when the browser says it came from another site, and needs no token. So a visitor's page
+    holds no token, sets no cookie, and can be served from the page cache (``community.pagecache``)."""
+    if current_user.is_authenticated:
+        return {}
+    if not sent_from_this_site():
+        abort(403)
+    return {"csrf": False}
+
+
 @bp.post("/text-size")
+@csrf.exempt  # checked by the form when logged in, by the origin otherwise (_header_choice_meta)
 def text_size():
     """The header's "larger text" button: kept on the account, and in the session for everyone."""
-    form = TextSizeForm()
+    form = TextSizeForm(meta=_header_choice_meta())
     if form.validate_on_submit():
         size = form.size.data
         if current_user.is_authenticated:
@@ -291,8 +304,9 @@ def text_size():
 
 
 @bp.post("/language")
+@csrf.exempt  # as text_size
 def language():
-    form = LanguageForm()
+    form = LanguageForm(meta=_header_choice_meta())
     if form.validate_on_submit():
         choice = form.locale.data
         if current_user.is_authenticated:

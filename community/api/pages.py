@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community.api import permissions, tokens
 from community.api.forms import MunicipalTokenForm, TokenForm
 from community.api.models import ApiToken, Scope, TokenKind
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import ActionForm
 from community.i18n import _
 from community.permissions import require
 from community.spaces.models import Municipality
@@ -37,7 +37,7 @@ def _tokens_page(form: TokenForm, *, secret: str | None = None, status: int = 20
         form=form,
         items=tokens.tokens_of(current_user),
         secret=secret,
-        revoke_form=FlaskForm(),
+        revoke_form=ActionForm(),
         can_create=permissions.can_create_personal_token(current_user),
     ), status
 
@@ -80,7 +80,7 @@ def _token_or_404(token_id: int) -> ApiToken:
 @login_required
 def profile_token_revoke(token_id: int):
     found = _token_or_404(token_id)
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         place = current_municipality()
         tokens.revoke(found, by=current_user, municipality_id=place.id if place else None)
         db.session.commit()
@@ -107,7 +107,7 @@ def _console_page(place: Municipality, form: MunicipalTokenForm, *, secret=None,
         items=tokens.municipal_tokens(place.id),
         secret=secret,
         made=made,
-        revoke_form=FlaskForm(),
+        revoke_form=ActionForm(),
     ), status
 
 
@@ -143,7 +143,7 @@ def console_tokens():
 def console_token_revoke(token_id: int):
     place = _staff_municipality()
     found = _token_or_404(token_id)
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         tokens.revoke(found, by=current_user, municipality_id=place.id)
         db.session.commit()
         flash(_("The key %(prefix)s… is revoked and no longer works.", prefix=found.prefix), "success")

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community.conversations import bp, services
 from community.conversations.forms import MessageForm
 from community.conversations.models import Conversation
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import attention_status
+from community.forms import ActionForm, attention_status
 
 
 @bp.get("/")
@@ -34,7 +33,7 @@ def _page(found: Conversation, form: MessageForm):
         others=services.others(found, current_user),
         subject=services.subject(found),
         form=form,
-        read_form=FlaskForm(),
+        read_form=ActionForm(),
         last_read_at=me.last_read_at,  # type: ignore[union-attr]
     )
 
@@ -66,7 +65,7 @@ def send(conversation_id: int):
 @login_required
 def mark_read(conversation_id: int):
     found = _conversation(conversation_id)
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.mark_read(found, current_user)
         db.session.commit()
     if request.headers.get("HX-Request"):

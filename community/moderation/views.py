@@ -17,7 +17,7 @@ from community.accounts.models import User
 from community.accounts.services import hasher, user_by_email
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import flash_errors
+from community.forms import ActionForm, flash_errors
 from community.i18n import _, to_utc
 from community.moderation import bp, content, kinds, permissions, privacy, registry, services  # noqa: F401
 from community.moderation.forms import (
@@ -382,7 +382,7 @@ def _words_page(municipality_id: int, space: Space | None, template_space: Space
         space=template_space,
         scope_space=space,
         action_url=action_url,
-        delete_form=FlaskForm(),
+        delete_form=ActionForm(),
     ), status
 
 
@@ -413,7 +413,7 @@ def delete_word(word_id: int):
         space is not None and permissions.can_moderate(current_user, space)
     )
     require(allowed, hide=True)
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     services.remove_word(word, by=current_user)
     db.session.commit()
@@ -456,7 +456,7 @@ def protected():
         "moderation/protected.html",
         form=form,
         people=services.protected_people(municipality.id),
-        delete_form=FlaskForm(),
+        delete_form=ActionForm(),
     ), status
 
 
@@ -467,7 +467,7 @@ def delete_protected(person_id: int):
     person = db.session.get(ProtectedPerson, person_id)
     if person is None or person.municipality_id != municipality.id:
         abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     services.remove_protected(person, by=current_user)
     db.session.commit()
@@ -587,7 +587,7 @@ def _other(user_id: int) -> User:
 @login_required
 def block(user_id: int):
     other = _other(user_id)
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         services.block(current_user, other)
@@ -611,7 +611,7 @@ def block(user_id: int):
 @login_required
 def unblock(user_id: int):
     other = _other(user_id)
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     services.unblock(current_user, other.id)
     db.session.commit()
@@ -623,7 +623,7 @@ def unblock(user_id: int):
 @login_required
 def blocked():
     return render_template(
-        "moderation/blocked.html", blocks=services.blocked_by(current_user), form=FlaskForm()
+        "moderation/blocked.html", blocks=services.blocked_by(current_user), form=ActionForm()
     )
 
 
@@ -633,7 +633,7 @@ def blocked():
 @bp.route("/profile/data", methods=["GET", "POST"])
 @login_required
 def my_data():
-    form = FlaskForm()
+    form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -700,7 +700,7 @@ def staff_person():
     delete_form = StaffDeleteForm(prefix="delete")
     if request.method == "POST" and person is not None:
         what = request.form.get("what")
-        if what == "export" and FlaskForm().validate_on_submit():
+        if what == "export" and ActionForm().validate_on_submit():
             privacy.export_data(person.id, current_user.id)
             flash(
                 _("The data is being put together; the link goes to %(email)s.", email=person.email),
@@ -721,5 +721,5 @@ def staff_person():
         find=find,
         person=person,
         delete_form=delete_form,
-        action_form=FlaskForm(),
+        action_form=ActionForm(),
     ), 400 if find.email.errors else 200

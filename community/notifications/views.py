@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community.extensions import csrf, db
+from community.forms import ActionForm
 from community.i18n import _
 from community.notifications import bp, following
 from community.notifications.forms import FollowForm, FollowRowForm, SettingsForm, UndoForm
@@ -26,14 +26,14 @@ def index():
     groups = [
         [(n, *sentence_and_url(n.kind, n.context)) for n in group] for group in grouped(recent(current_user))
     ]
-    return render_template("notifications/index.html", groups=groups, form=FlaskForm())
+    return render_template("notifications/index.html", groups=groups, form=ActionForm())
 
 
 @bp.post("/<int:notification_id>/read")
 @login_required
 def read(notification_id: int):
     notification = _own(notification_id)
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         mark_read(notification)
         db.session.commit()
     _text, url = sentence_and_url(notification.kind, notification.context)
@@ -43,7 +43,7 @@ def read(notification_id: int):
 @bp.post("/read-all")
 @login_required
 def read_all():
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         mark_all_read(current_user)
         db.session.commit()
         flash(_("All notifications are marked as read."), "success")
@@ -109,7 +109,7 @@ def following_page():
         row_form.frequency.data = row.frequency.value if row.frequency else ""
         rows.append((row, target, obj, row_form, _target_url(row.target, obj)))
     return render_template(
-        "notifications/following.html", form=form, rows=rows, action_form=FlaskForm()
+        "notifications/following.html", form=form, rows=rows, action_form=ActionForm()
     ), 400 if form.errors else 200
 
 
@@ -120,7 +120,7 @@ def change_follow(follow_id: int):
     if row is None or row.user_id != current_user.id:
         abort(404)
     form = FollowRowForm(prefix=f"f{row.id}")
-    if "stop" in request.form and FlaskForm().validate_on_submit():
+    if "stop" in request.form and ActionForm().validate_on_submit():
         db.session.delete(row)
         db.session.commit()
         flash(_("You no longer follow this."), "success")

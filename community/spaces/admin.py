@@ -6,11 +6,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community import geo
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import ActionForm
 from community.i18n import _
 from community.permissions import require
 from community.spaces import admin_bp as bp
@@ -136,14 +136,14 @@ def space_edit(space_id: int):
                 flash(_("%(space)s is saved.", space=space.title), "success")
                 return redirect(url_for("admin.console"))
     return render_template(
-        "admin/space_edit.html", form=form, space=space, places=geo.place_labels(), archive_form=FlaskForm()
+        "admin/space_edit.html", form=form, space=space, places=geo.place_labels(), archive_form=ActionForm()
     )
 
 
 @bp.post("/spaces/<int:space_id>/archive")
 def space_archive(space_id: int):
     space = _own_space(space_id)
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         if space.is_archived:
             services.unarchive_space(space, by=current_user)
             flash(_("%(space)s is open again.", space=space.title), "success")

@@ -16,12 +16,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community import geo
 from community.errors import DomainError
 from community.extensions import db, limiter
-from community.forms import flash_errors
+from community.forms import ActionForm, flash_errors
 from community.i18n import _
 from community.media import owners as media_owners
 from community.permissions import require
@@ -80,7 +79,7 @@ def front():
         membership=permissions.membership_of(current_user, space),
         member_count=services.member_count(space) if inside else None,
         join_form=JoinForm(),
-        leave_form=FlaskForm(),
+        leave_form=ActionForm(),
     )
 
 
@@ -117,7 +116,7 @@ def join():
 def leave():
     space = g.space
     require(permissions.can_leave(current_user, space))
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             services.leave_space(space, current_user)
         except DomainError as exc:
@@ -151,7 +150,7 @@ def _members_page(*, invite_form: InviteForm | None = None, status: int = 200):
         manage=manage,
         role_forms=role_forms,
         invite_form=invite_form or InviteForm(),
-        action_form=FlaskForm(),
+        action_form=ActionForm(),
     ), status
 
 
@@ -214,7 +213,7 @@ def change_role(membership_id: int):
 @login_required
 def approve(membership_id: int):
     membership = _managed_membership(membership_id)
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             services.approve_request(membership, by=current_user)
         except DomainError as exc:
@@ -229,7 +228,7 @@ def approve(membership_id: int):
 @login_required
 def reject(membership_id: int):
     membership = _managed_membership(membership_id)
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         name = membership.user.display_name
         try:
             services.reject_request(membership, by=current_user)
@@ -287,7 +286,7 @@ def invitation(token: str):
     found = services.invitation_by_token(token)
     if found is None:
         abort(404)
-    form = FlaskForm()
+    form = ActionForm()
     if current_user.is_authenticated and form.validate_on_submit():
         try:
             services.accept_invitation(found, current_user)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import ActionForm
 from community.helpdesk import bp, permissions
 from community.helpdesk.forms import VolunteerForm
 from community.helpdesk.models import LANGUAGE_LABELS, MODE_LABELS, Mode, VolunteerProfile
@@ -65,7 +65,7 @@ def volunteer_list():
     return render_template(
         "helpdesk/volunteers.html",
         volunteers=volunteers.volunteers(place.id),
-        form=FlaskForm(),
+        form=ActionForm(),
         languages=LANGUAGE_LABELS,
         modes=MODE_LABELS,
     )
@@ -78,7 +78,7 @@ def vet(profile_id: int):
     if profile is None or profile.municipality_id != municipality().id:
         abort(404)
     require(permissions.is_organiser(current_user, profile.municipality_id))
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         volunteers.set_vetted(profile, by=current_user, vetted=not profile.is_vetted)
         db.session.commit()
         if profile.is_vetted:

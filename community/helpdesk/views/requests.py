@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community import geo
 from community.conversations import services as conversations
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import flash_errors
+from community.forms import ActionForm, flash_errors
 from community.helpdesk import bp, permissions
 from community.helpdesk.forms import (
     CONSENT_TEXT,
@@ -130,7 +129,7 @@ def _detail(found: HelpRequest, **forms):
         thread=thread if thread is not None and conversations.member(thread, current_user) else None,
         history=matches.history(found) if organiser else [],
         event_kinds=EventKind,
-        action_form=FlaskForm(),
+        action_form=ActionForm(),
         schedule_form=ScheduleForm(),
         done_form=DoneForm(),
         phone_form=forms.get("phone_form") or PhoneForm(phone=found.phone or ""),
@@ -164,7 +163,7 @@ def _act(request_id: int, do, message: str):
 @bp.post("/requests/<int:request_id>/accept")
 @login_required
 def accept(request_id: int):
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     return _act(
         request_id,
@@ -325,7 +324,7 @@ def done(request_id: int):
 @bp.post("/requests/<int:request_id>/cancel")
 @login_required
 def cancel(request_id: int):
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     return _act(request_id, lambda r: requests.cancel(r, by=current_user), _("The request is cancelled."))
 

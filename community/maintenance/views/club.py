@@ -4,12 +4,11 @@ from datetime import datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community.db import utcnow
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import choices, small_int
+from community.forms import ActionForm, choices, small_int
 from community.i18n import _, format_datetime, ngettext, to_utc
 from community.maintenance import bp, permissions
 from community.maintenance.forms import FixtureForm, ImportForm, RequestForm
@@ -123,7 +122,7 @@ def club_calendar():
         can_edit=permissions.can_edit_fixtures(current_user, space()),
         can_ask=permissions.can_manage_club(current_user, space()),
         feed=calendars.active_token(current_user, FeedScope.CLUB, space().id),
-        action_form=FlaskForm(),
+        action_form=ActionForm(),
     )
 
 
@@ -299,7 +298,7 @@ def fixture_delete(fixture_id: int):
     _club_only()
     fixture = get_in_space_or_404(Fixture, fixture_id, space())
     require(permissions.can_edit_fixtures(current_user, space()))
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     fixtures.delete_fixture(fixture, space(), by=current_user)
     db.session.commit()

@@ -4,12 +4,11 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community.db import utcnow
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import small_int
+from community.forms import ActionForm, small_int
 from community.i18n import _, _l, format_datetime, to_utc
 from community.maintenance import bp, permissions
 from community.maintenance.forms import DoneForm, MoveForm, PlanForm, SkipForm
@@ -171,7 +170,7 @@ def today():
         finished=finished,
         can_act=permissions.can_act_for_contractor(current_user, space()),
         skip_reasons=SKIP_REASONS,
-        action_form=FlaskForm(),
+        action_form=ActionForm(),
     )
 
 
@@ -276,7 +275,7 @@ def crew_page():
         space=space(),
         memberships=members(space()),
         crew_ids=crew_ids,
-        action_form=FlaskForm(),
+        action_form=ActionForm(),
     )
 
 
@@ -284,7 +283,7 @@ def _crew_change(membership_id: int, grant: bool):
     _contractor_only()
     require(permissions.can_manage_crew(current_user, space()))
     membership = get_in_space_or_404(Membership, membership_id, space())
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     name = membership.user.display_name
     try:

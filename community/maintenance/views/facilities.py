@@ -5,13 +5,12 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community import geo
 from community.db import utcnow
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import small_int
+from community.forms import ActionForm, small_int
 from community.i18n import _, to_utc
 from community.maintenance import bp, permissions
 from community.maintenance.forms import AgreementForm, ClosureForm, ClubLinkForm, FacilityForm, TermsForm
@@ -182,7 +181,7 @@ def _facility_page(facility: Facility, *, agreement_form=None, link_form=None, c
         if permissions.can_follow_facility_feed(current_user, facility)
         else None,
         can_feed=permissions.can_follow_facility_feed(current_user, facility),
-        action_form=FlaskForm(),
+        action_form=ActionForm(),
     ), status
 
 

@@ -12,12 +12,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community import geo
 from community.errors import DomainError
 from community.extensions import db, limiter
-from community.forms import small_int
+from community.forms import ActionForm, small_int
 from community.i18n import _, current_language
 from community.maintenance import bp, permissions
 from community.maintenance.forms import FaultForm, FaultUpdateForm
@@ -153,7 +152,7 @@ def fault_new():
         similar=similar,
         with_account=with_account,
         places=geo.place_labels(),
-        action_form=FlaskForm(),
+        action_form=ActionForm(),
     ), 400 if form.errors else 200
 
 
@@ -192,7 +191,7 @@ def fault_followed(token: str):
             report=found,
             updates=service.updates(found),
             token=token,
-            action_form=FlaskForm(),
+            action_form=ActionForm(),
         )
     )
     response.headers["X-Robots-Tag"] = "noindex"
@@ -203,7 +202,7 @@ def fault_followed(token: str):
 @bp.post("/maintenance/faults/follow/<token>/forget")
 def fault_forget(token: str):
     found = _followed(token)
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     service.forget_contact(found)
     db.session.commit()
@@ -230,7 +229,7 @@ def _page(found: FaultReport, *, form=None, status=200):
         can_handle=permissions.can_handle_fault(current_user, found),
         sees_reporter=permissions.can_see_reporter(current_user, found),
         form=form or FaultUpdateForm(formdata=None),
-        action_form=FlaskForm(),
+        action_form=ActionForm(),
     ), status
 
 
@@ -244,7 +243,7 @@ def fault(report_id: int):
 def fault_follow(report_id: int):
     found = _report(report_id)
     require(permissions.can_follow_fault(current_user, found))
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     service.follow(found, current_user)
     db.session.commit()
@@ -256,7 +255,7 @@ def fault_follow(report_id: int):
 @login_required
 def fault_unfollow(report_id: int):
     found = _report(report_id)
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     service.unfollow(found, current_user)
     db.session.commit()

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community.errors import NotAllowed
 from community.extensions import db
+from community.forms import ActionForm
 from community.i18n import _
 from community.maintenance import bp, permissions
 from community.maintenance.models import Facility, FeedScope
@@ -15,7 +15,7 @@ from community.permissions import require
 
 
 def _checked() -> None:
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
 
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community.errors import DomainError
 from community.extensions import db
+from community.forms import ActionForm
 from community.i18n import _, to_utc
 from community.maintenance import bp, permissions
 from community.maintenance.forms import DeclineForm, ProposeForm, ThreadForm
@@ -50,7 +50,7 @@ def _page(found: ChangeRequest, *, propose_form=None, decline_form=None, thread_
         propose_form=propose_form,
         decline_form=decline_form or DeclineForm(formdata=None),
         thread_form=thread_form or ThreadForm(formdata=None),
-        action_form=FlaskForm(),
+        action_form=ActionForm(),
     ), status
 
 
@@ -69,7 +69,7 @@ def _back(found: ChangeRequest, anchor: str | None = None):
 def request_accept(request_id: int):
     found = _request(request_id)
     require(permissions.can_answer_request(current_user, found))
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         service.accept(found, by=current_user)
@@ -129,7 +129,7 @@ def request_decline(request_id: int):
 def request_accept_proposal(request_id: int):
     found = _request(request_id)
     require(permissions.can_accept_proposal(current_user, found))
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         _req, clashes = service.accept_proposal(found, by=current_user)

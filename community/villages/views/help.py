@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from community.accounts.models import User
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import flash_errors
+from community.forms import ActionForm, flash_errors
 from community.i18n import _
 from community.spaces.permissions import can_contribute
 from community.villages import bp
@@ -108,7 +107,7 @@ def help_nearby():
         across=True,
         alert=alert,
         alert_form=form,
-        remove_form=FlaskForm(),
+        remove_form=ActionForm(),
     )
 
 
@@ -137,7 +136,7 @@ def help_alert():
 @bp.post("/villages/help/alert/remove")
 @login_required
 def help_alert_remove():
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         help.remove_alert(current_user)
         db.session.commit()
         flash(_("You will no longer hear about new help requests."), "info")

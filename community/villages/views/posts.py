@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
 
 from community import geo
 from community.errors import DomainError
 from community.extensions import db
-from community.forms import Kept, small_int
+from community.forms import ActionForm, Kept, small_int
 from community.i18n import _, to_local
 from community.moderation.permissions import can_see_content, visible_clause
 from community.notifications.mail import external_url
@@ -119,7 +118,7 @@ def _detail_page(post: Post, kept: Kept | None = None) -> str:
         "comment_thanked": comment_thanked,
         "comment_form": CommentForm(formdata=None),
         "kept": kept,
-        "action_form": FlaskForm(),
+        "action_form": ActionForm(),
         "accept_form": AcceptForm(),
     }
     if post.kind == PostKind.EVENT:
@@ -184,7 +183,7 @@ def _action(post_id: int, do, message: str | None, *, anchor: str | None = None,
     """A button that POSTs: load, check the CSRF form, call the service, commit, go back to the post
     (at ``anchor``, or to what ``url()`` names, e.g. a comment on its page of the conversation)."""
     post = _post(post_id)
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         result = do(post)
@@ -295,7 +294,7 @@ def edit_comment(comment_id: int):
         comment=item,
         back_url=comments.comment_url(item),
         form=form,
-        delete_form=FlaskForm(),
+        delete_form=ActionForm(),
     ), 400 if form.errors else 200
 
 
