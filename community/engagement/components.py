@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_login import current_user
 from markupsafe import Markup
 
 from community.db import utcnow
@@ -13,27 +14,39 @@ from community.engagement.models import CitizenMeeting, Consultation, PromiseKin
 from community.engagement.services import promises
 from community.extensions import db
 from community.i18n import _, format_date
-from community.spaces.components import Component, Fact, register
+from community.spaces.components import Component, Fact, register, space_facts
 from community.spaces.models import Space
 
 #: At most this many of each on a space's front page.
 FRONT_LIMIT = 10
 
 
-def front(space: Space) -> Markup:
-    """The space's own Q&A hours still to come, meetings not closed and consultations still open (the
-    municipality-wide ones are on the engagement pages). Most spaces have none: one query says so."""
-    now = utcnow()
+def _open_now(space: Space, now) -> tuple:
     coming = sa.and_(QASession.space_id == space.id, QASession.ends_at > now)
     meeting_open = sa.and_(CitizenMeeting.space_id == space.id, CitizenMeeting.closes_at > now)
     consultation_open = sa.and_(
         Consultation.space_id == space.id, Consultation.decided_at.is_(None), Consultation.deadline > now
     )
-    has = db.session.execute(
-        sa.select(
-            sa.exists().where(coming), sa.exists().where(meeting_open), sa.exists().where(consultation_open)
-        )
-    ).one()
+    return coming, meeting_open, consultation_open
+
+
+def _dialogue_facts(space: Space, _person) -> dict:
+    coming, meeting_open, consultation_open = _open_now(space, utcnow())
+    return {
+        "qa_coming": sa.exists().where(coming),
+        "meeting_open": sa.exists().where(meeting_open),
+        "consultation_open": sa.exists().where(consultation_open),
+    }
+
+
+def front(space: Space) -> Markup:
+    """The space's own Q&A hours still to come, meetings not closed and consultations still open (the
+    municipality-wide ones are on the engagement pages). Most spaces have none: the space's facts say
+    so, asked with the header's counts in one statement (``_dialogue_facts``)."""
+    now = utcnow()
+    coming, meeting_open, consultation_open = _open_now(space, now)
+    facts = space_facts(space, current_user)
+    has = (facts["qa_coming"], facts["meeting_open"], facts["consultation_open"])
     if not any(has):
         return Markup("")
 
@@ -81,4 +94,4 @@ def facts(kind: str, item: object) -> list[Fact]:
     return [Fact(label, text)]
 
 
-register(Component("engagement", order=8, front=front, facts=facts))
+register(Component("engagement", order=8, front=front, facts=facts, space_facts=_dialogue_facts))

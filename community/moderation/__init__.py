@@ -20,7 +20,7 @@ def _moderating() -> None:
 
 @bp.record_once
 def _init(state) -> None:
-    from community.moderation import guard, permissions
+    from community.moderation import components, guard, permissions  # noqa: F401  (components: the count)
 
     guard.init_app()
     state.app.jinja_env.globals["perm_moderation"] = permissions

@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
+from flask_login import current_user
 
 from community.accounts.models import User
 from community.db import utcnow
@@ -145,6 +146,8 @@ def blocked_ids(user: User | None) -> frozenset[int]:
     if not _authenticated(user):
         return frozenset()
     cache = g.setdefault("_blocks", {}) if has_app_context() else {}
+    if user.id not in cache and _none_in_header_counts(user):  # type: ignore[union-attr]
+        cache[user.id] = frozenset()  # type: ignore[union-attr]
     if user.id not in cache:  # type: ignore[union-attr]
         rows = db.session.execute(
             sa.select(Block.blocker_id, Block.blocked_id).where(
@@ -155,9 +158,24 @@ def blocked_ids(user: User | None) -> frozenset[int]:
     return cache[user.id]  # type: ignore[union-attr]
 
 
+def _none_in_header_counts(user: User) -> bool:
+    """The person reading the page has no blocks, as the header's counts (one statement the page asks
+    anyway) say: no query of its own. Only for the request's own person."""
+    if not has_request_context() or not current_user or not current_user.is_authenticated:
+        return False
+    if current_user.id != user.id:
+        return False
+    from community.spaces.components import header_counts
+
+    return header_counts(user).get("blocks") == 0
+
+
 def forget_blocks() -> None:
     if has_app_context():
         g.pop("_blocks", None)
+        from community.spaces.components import forget_page_facts
+
+        forget_page_facts()  # the header's counts say whether there are any
 
 
 def is_blocked_between(user: User | None, other_id: int | None) -> bool:

@@ -1,7 +1,10 @@
 """Notifications: ``notify()``, the in-app list with its unread bell, following (levels, frequencies,
 digests, one-click unsubscribe) and e-mail delivery."""
 
-from flask import Blueprint
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, g
 
 bp = Blueprint("notifications", __name__, template_folder="templates", url_prefix="/notifications")
 
@@ -15,7 +18,22 @@ def follow_state(target: str, target_id: int):
 
     if not current_user.is_authenticated:
         return None
+    space = g.get("space")
+    if target == "space" and space is not None and space.id == target_id:
+        # The page's space: its facts come in one statement with the header's counts.
+        from community.notifications.models import Level
+        from community.spaces.components import space_facts
+
+        level = space_facts(space, current_user).get("follow_level")
+        return None if level is None else FollowState(Level(level))
     return follow_of(current_user, target, target_id)
+
+
+@dataclass(frozen=True)
+class FollowState:
+    """What the follow box shows of a follow."""
+
+    level: Any
 
 
 @bp.record_once

@@ -26,6 +26,7 @@ from community.media import owners as media_owners
 from community.permissions import require
 from community.ratelimits import user_key
 from community.spaces import bp, mentions, permissions, services, theme
+from community.spaces.components import space_facts
 from community.spaces.forms import InviteForm, JoinForm, RoleForm, ThemeForm
 from community.spaces.models import Membership, MembershipStatus, Official, Role, Space
 from community.spaces.tenancy import current_municipality, get_in_space_or_404
@@ -77,7 +78,8 @@ def front():
         space=space,
         inside=inside,
         membership=permissions.membership_of(current_user, space),
-        member_count=services.member_count(space) if inside else None,
+        # With the header's counts and the other packages' facts about the space, in one statement.
+        member_count=space_facts(space, current_user)["members"] if inside else None,
         join_form=JoinForm(),
         leave_form=ActionForm(),
     )

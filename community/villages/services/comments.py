@@ -252,12 +252,14 @@ def thanked_by(user: User | None, post: Post) -> tuple[bool, set[int]]:
     """Whether ``user`` thanked the post, and which of its comments."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False, set()
-    post_thanked = db.session.get(PostThanks, {"post_id": post.id, "user_id": user.id}) is not None
-    comment_ids = set(
-        db.session.scalars(
-            sa.select(CommentThanks.comment_id)
-            .join(Comment, Comment.id == CommentThanks.comment_id)
-            .where(Comment.post_id == post.id, CommentThanks.user_id == user.id)
-        )
+    # One statement: the comments' ids, and 0 when the post itself was thanked (no comment has id 0).
+    post_mark = sa.select(sa.literal(0).label("id")).where(
+        PostThanks.post_id == post.id, PostThanks.user_id == user.id
     )
-    return post_thanked, comment_ids
+    comment_marks = (
+        sa.select(CommentThanks.comment_id.label("id"))
+        .join(Comment, Comment.id == CommentThanks.comment_id)
+        .where(Comment.post_id == post.id, CommentThanks.user_id == user.id)
+    )
+    ids = set(db.session.scalars(sa.union_all(post_mark, comment_marks)))
+    return 0 in ids, ids - {0}

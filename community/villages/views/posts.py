@@ -92,7 +92,11 @@ def write():
 
 @bp.get("/s/<space_slug>/posts/<int:post_id>")
 def post_detail(post_id: int):
-    return _detail_page(_post(post_id, (joinedload(Post.author),)))
+    # The post with its author, pictures and tags in one statement (a handful of rows: one per picture
+    # and tag pair).
+    return _detail_page(
+        _post(post_id, (joinedload(Post.author), joinedload(Post.images), joinedload(Post.tags)))
+    )
 
 
 def _detail_page(post: Post, kept: Kept | None = None) -> str:
