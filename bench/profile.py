@@ -1,5 +1,6 @@
 """Where a page's time goes: each benchmarked page profiled in-process with pyinstrument (a statistical
-profiler: it samples the stack, so it barely slows what it measures), anonymous, after a warm-up.
+profiler: it samples the stack, so it barely slows what it measures), as it is rendered (logged in, the
+page cache off), after a warm-up.
 
 For each page the report lists the costliest calls of the app's own code and of the libraries it calls
 straight into (SQL, ORM loading, Jinja, Babel), as a share of the page's time, so two reports (before and
@@ -67,22 +68,24 @@ def _costs(root, total: float) -> list[tuple[str, float]]:
     return [(what, seconds / total) for what, seconds in named]
 
 
-def profile_pages(paths: list[str], app=None) -> list[Profile]:
+def profile_pages(paths: list[str], app=None, headers: dict[str, str] | None = None) -> list[Profile]:
+    """Each page as it is rendered (the page cache off), with ``headers`` (a logged-in citizen's
+    cookie) when given."""
     from pyinstrument import Profiler
 
     if app is None:
         from community import create_app
 
-        app = create_app()
-    client = app.test_client()
+        app = create_app({"PAGE_CACHE_SECONDS": 0})
+    client = app.test_client(use_cookies=False)  # else it drops the Cookie header given
     profiles = []
     for path in paths:
-        client.get(path)
-        client.get(path)  # warm: hostnames, gazetteer, cards, compiled templates
+        client.get(path, headers=headers)
+        client.get(path, headers=headers)  # warm: hostnames, gazetteer, cards, compiled templates
         profiler = Profiler(interval=0.0005)
         profiler.start()
         for _ in range(RUNS):
-            client.get(path)
+            client.get(path, headers=headers)
         root = profiler.stop().root_frame()
         total = root.time if root is not None else 0.0
         profile = Profile(path, total / RUNS * 1000)
@@ -94,7 +97,7 @@ def profile_pages(paths: list[str], app=None) -> list[Profile]:
 
 def render(profiles: list[Profile], names: dict[str, str]) -> str:
     lines = [
-        "## Where the time goes (pyinstrument, in-process, anonymous)",
+        "## Where the time goes (pyinstrument, in-process, logged in as the citizen above, rendered)",
         "",
         f"Each page requested {RUNS} times after a warm-up; the heaviest calls as a share of the page's time "
         "(each call's own time: less that of the listed calls inside it).",
