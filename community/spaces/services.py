@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.datastructures import FileStorage
 
 from community import signals
@@ -292,9 +292,9 @@ def memberships_of(user: User) -> list[Membership]:
     return list(
         db.session.scalars(
             sa.select(Membership)
-            .join(Space)
+            .join(Membership.space)
             .where(Membership.user_id == user.id)
-            .options(selectinload(Membership.space))
+            .options(contains_eager(Membership.space))  # the space from the join, not a second query
             .order_by(Space.name)
         )
     )
