@@ -4,6 +4,8 @@ are outside of, not someone else's blocks, and never an older version of the pos
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -88,7 +90,7 @@ def test_a_members_only_spaces_cards_never_reach_outsiders(client, login, make_s
     for path in ("/", "/villages/search?q=generalforsamling", "/s/lukket-forening/posts/feed.atom"):
         response = client.get(path, headers=EN)
         assert post.title not in response.text, path
-    client.get("/logout")
+    assert client.post("/logout").status_code == 302
     assert post.title not in client.get("/", headers=EN).text
 
 
@@ -116,3 +118,64 @@ def test_a_hidden_post_leaves_the_lists_and_its_card_says_so_to_moderators(clien
     card = _card(client.get("/s/stilling/posts/", headers=EN).text, post.title)
     assert "Hidden by a moderator" in card
     assert db.session.scalar(sa.select(Post.moderation_state).where(Post.id == post.id)) is not None
+
+
+def _comment(page: str, comment_id: int) -> str:
+    """The comment's block in a post's page."""
+    at = page.index(f'id="comment-{comment_id}"')
+    return page[at : page.index('<div class="comment-actions">', at)]
+
+
+def _actions(page: str, comment_id: int) -> str:
+    at = page.index('<div class="comment-actions">', page.index(f'id="comment-{comment_id}"'))
+    return page[at : page.index("</div>", at)]
+
+
+def test_a_comment_is_rendered_once_and_changes_with_its_text(client, login, village):
+    post = _question(village.space, village.jens)
+    answer = comments.add_comment(post, village.space, by=village.anne, body="Jeg har en stige.")
+    db.session.commit()
+    path = f"/s/stilling/posts/{post.id}"
+    first = _comment(client.get(path, headers=EN).text, answer.id)
+    rendered = cards._comments.counts["rendered"]
+    assert _comment(client.get(path, headers=EN).text, answer.id) == first
+    assert cards._comments.counts["rendered"] == rendered, "the second reading reuses the comment"
+    assert "Jeg har en stige." in first and "Anne" in first and "edited" not in first
+
+    comments.edit_comment(answer, village.space, by=village.anne, body="Jeg har to stiger.")
+    comments.accept_answer(post, village.space, comment_id=answer.id, by=village.jens)
+    db.session.commit()
+    changed = _comment(client.get(path, headers=EN).text, answer.id)
+    assert "Jeg har to stiger." in changed and "edited" in changed and "Best answer" in changed
+    danish = _comment(client.get(path, headers=DA).text, answer.id)
+    assert "redigeret" in danish and "Bedste svar" in danish and "edited" not in danish
+
+
+def test_a_comments_buttons_are_the_readers_own(client, app, login, village, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # as in production: the buttons carry it
+    post = _question(village.space, village.jens)
+    answer = comments.add_comment(post, village.space, by=village.anne, body="Jeg har en stige.")
+    comments.thank_comment(answer, village.space, by=village.jens)
+    db.session.commit()
+    path = f"/s/stilling/posts/{post.id}"
+
+    login(village.anne)  # the author: may edit, cannot thank herself
+    mine = _actions(client.get(path, headers=EN).text, answer.id)
+    assert "Edit" in mine and 'aria-pressed="true"' not in mine
+    login(village.jens)  # thanked it
+    his = _actions(client.get(path, headers=EN).text, answer.id)
+    assert 'aria-pressed="true"' in his and "Edit" not in his
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', his).group(1)
+    thanked = client.post(f"/s/stilling/comments/{answer.id}/thanks", data={"csrf_token": token})
+    assert thanked.status_code == 302
+    again = _actions(client.get(path, headers=EN).text, answer.id)
+    assert 'aria-pressed="false"' in again, "his thanks taken back with the token the page gave him"
+    reader = app.test_client().get(path, headers=EN)
+    assert "Set-Cookie" not in reader.headers, "a visitor's page makes no token and no session"
+    visitor = reader.text
+    assert "Jeg har en stige." in visitor and "Edit" not in _actions(visitor, answer.id)
+    assert 'aria-pressed="true"' not in visitor
+
+    moderation.hide(answer, by=village.hanne, reason="Navngiver en sagsbehandler")
+    db.session.commit()
+    assert "Jeg har en stige." not in app.test_client().get(path, headers=EN).text, "hidden: not shown"

@@ -1,5 +1,5 @@
-"""A post's card in a list (a feed, a space's front page, the home page, the nearest help), rendered once
-and then taken from memory.
+"""A post's card in a list (a feed, a space's front page, the home page, the nearest help), and what a
+comment says on its post's page, rendered once and then taken from memory.
 
 The card shows the same thing to everyone who reads it in the same language: the viewer's own state
 (blocked authors, RSVPs, votes, unread counts) is never on it, and which posts a viewer may see is decided
@@ -10,6 +10,10 @@ for, the heading level, the distance and the minute (the card says "for 5 minutt
 cannot be missing from the key. A post that changes has another key; old entries fall out of the
 least-recently-used end.
 
+A comment (``comment_content_html``) is kept the same way: its author, badge, time, "edited", "best
+answer" and text (``CommentContent``). What is the reader's own stays in ``villages/post.html`` around
+it: whether they may see it at all (hidden, held, blocked), their thanks, the buttons and the reply box.
+
 Why not Flask-Caching or Redis: a card is about a kilobyte that costs half a millisecond to render. A
 shared cache would spend that on the network and on pickling, and would need the invalidation a key made
 of the content does without. Each worker keeps its own ``CARDS_KEPT`` cards."""
@@ -19,6 +23,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,9 +33,45 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from community.formatting import format_km
-from community.villages.models import HelpCategory, HelpStatus, Post, PostKind
+from community.villages.models import Comment, HelpCategory, HelpStatus, Post, PostKind
 
 CARDS_KEPT = 4096
+COMMENTS_KEPT = 4096
+
+
+class Kept:
+    """One worker's rendered fragments, least recently used out first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.counts = {"rendered": 0, "reused": 0}
+        self._kept: OrderedDict[tuple, Markup] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, render: Callable[[], str]) -> Markup:
+        with self._lock:
+            html = self._kept.get(key)
+            if html is not None:
+                self._kept.move_to_end(key)
+                self.counts["reused"] += 1
+                return html
+        html = Markup(render())
+        with self._lock:
+            self.counts["rendered"] += 1
+            self._kept[key] = html
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+def _shown_where() -> tuple:
+    """What every fragment also depends on: the language, the host and path prefix its links are made
+    for, and the minute (it says "for 5 minutter siden")."""
+    return (str(get_locale()), request.host, request.script_root, int(time.time() // 60))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +126,9 @@ class Card:
         )
 
 
-_kept: OrderedDict[tuple, Markup] = OrderedDict()
-_lock = threading.Lock()
-counts = {"rendered": 0, "reused": 0}
+_cards = Kept(CARDS_KEPT)
+_comments = Kept(COMMENTS_KEPT)
+counts = _cards.counts
 
 
 def post_card_html(
@@ -99,33 +140,47 @@ def post_card_html(
 ) -> Markup:
     """The ``<article>`` of a post's card (the ``post_card`` macro wraps it for a blocked author)."""
     card = Card.of(post, badges)
-    key = (
-        card,
-        level,
-        show_space,
-        format_km(distance) if distance is not None else None,
-        str(get_locale()),
-        request.host,
-        request.script_root,
-        int(time.time() // 60),
-    )
-    with _lock:
-        html = _kept.get(key)
-        if html is not None:
-            _kept.move_to_end(key)
-            counts["reused"] += 1
-            return html
+    shown_distance = format_km(distance) if distance is not None else None
+    key = (card, level, show_space, shown_distance, *_shown_where())
     article = get_template_attribute("villages/_macros.html", "card_article")
-    html = Markup(article(card, level, show_space, key[3]))
-    with _lock:
-        counts["rendered"] += 1
-        _kept[key] = html
-        while len(_kept) > CARDS_KEPT:
-            _kept.popitem(last=False)
-    return html
+    return _cards.get(key, lambda: article(card, level, show_space, shown_distance))
+
+
+@dataclass(frozen=True, slots=True)
+class CommentContent:
+    """Everything a comment shows to whoever may read it."""
+
+    id: int
+    author_id: int
+    author_name: str
+    badge: Any
+    created_at: datetime
+    edited: bool
+    accepted: bool
+    body_html: str
+
+    @classmethod
+    def of(cls, comment: Comment, post: Post, badges: dict | None = None) -> CommentContent:
+        return cls(
+            id=comment.id,
+            author_id=comment.author_id,
+            author_name=comment.author.display_name,
+            badge=badges.get(comment.author_id) if badges else None,
+            created_at=comment.created_at,
+            edited=comment.edited_at is not None,
+            accepted=post.accepted_comment_id == comment.id,
+            body_html=comment.body_html,
+        )
+
+
+def comment_content_html(comment: Comment, post: Post, badges: dict | None = None) -> Markup:
+    """A comment's byline and text (``comment_content`` in ``villages/_macros.html``)."""
+    content = CommentContent.of(comment, post, badges)
+    macro = get_template_attribute("villages/_macros.html", "comment_content")
+    return _comments.get((content, *_shown_where()), lambda: macro(content))
 
 
 def forget_all() -> None:
-    """Empties this worker's cards (tests that compare a first and a second rendering)."""
-    with _lock:
-        _kept.clear()
+    """Empties this worker's cards and comments (tests that compare a first and a second rendering)."""
+    _cards.clear()
+    _comments.clear()
