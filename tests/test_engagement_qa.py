@@ -411,7 +411,7 @@ def test_nothing_new_is_never_said_of_a_members_only_session_to_an_outsider(clie
         client.get(f"/engagement/qa/{session.id}/live", headers={**EN, "If-None-Match": tag}).status_code
         == 404
     )
-    client.get("/logout")
+    assert client.post("/logout").status_code == 302
     login_free = client.get(f"/engagement/qa/{session.id}/live", headers={**EN, "If-None-Match": tag})
     assert login_free.status_code == 404
 
