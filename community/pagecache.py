@@ -16,9 +16,10 @@ rendering:
   the path and query, and the language the browser asks for (its best match, not the raw header).
 - **Kept** (``_keepable``): a 200 from a view that did not opt out (``no_page_cache``), that wrote
   nothing to the database, that put nothing in the session (a CSRF token would mean a cookie), that set
-  no cookie, no ETag (the view handles its own conditional requests: the live Q&A) and no
-  ``Cache-Control`` of private, no-store or no-cache (the API, the members' pictures), and that is not
-  a file being streamed.
+  no cookie and no ``Cache-Control`` of private or no-store (the live Q&A, the API with a token, the
+  members' pictures), and that is not a file being streamed. An ETag is kept with its page (the API's
+  is a digest of its body), and "no-cache" is for the caches after this one: a page kept here is never
+  older than the last write, and a client asking again with its ETag reaches the view.
 
 The space is still loaded (and its visibility checked) before the cache is asked, and the rate limits,
 the security headers and the request log run for a cached page as for any other: the cache sits
@@ -54,7 +55,7 @@ import sqlalchemy.orm
 from flask import Flask, Response, current_app, g, request, session
 
 HEADER = "X-Page-Cache"  # "hit" or "miss": for the operator, the tests and the benchmark
-_KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "Vary")
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "Vary", "ETag")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +96,6 @@ class Pages:
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
-
-    def __len__(self) -> int:
-        return len(self._pages)
 
 
 class FileGeneration:
@@ -200,8 +198,7 @@ def _keepable(response: Response) -> bool:
         and not session.modified
         and not session
         and "Set-Cookie" not in response.headers
-        and "ETag" not in response.headers
-        and not (control.private or control.no_store or control.no_cache)
+        and not (control.private or control.no_store)
         and not response.direct_passthrough
         and not response.is_streamed
     )

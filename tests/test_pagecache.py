@@ -212,12 +212,44 @@ def test_what_is_never_kept(client, village):
     assert client.get("/healthz").headers.get("X-Page-Cache") != "hit", "the health check is about now"
     assert client.get("/s/nowhere/").status_code == 404
     assert client.get("/s/nowhere/").headers.get("X-Page-Cache") != "hit", "only a 200 is kept"
-    client.get("/api/v1/spaces/stilling/posts")
-    assert client.get("/api/v1/spaces/stilling/posts").headers.get("X-Page-Cache") != "hit", (
-        "the API says private: it depends on the token"
-    )
     client.get("/accounts/login")
     assert client.get("/accounts/login").headers.get("X-Page-Cache") != "hit", "a form with a CSRF token"
+
+
+def test_the_api_keeps_what_anyone_may_read_and_never_what_a_token_may(client, make_space, make_user, member):
+    from community.api import tokens
+    from community.api.models import Scope
+
+    closed = make_space(name="Bestyrelsen", place="Stilling", visibility=Visibility.MEMBERS)
+    insider = make_user(name="Karen")
+    member(closed, insider)
+    _post(closed, insider, title="Referat fra bestyrelsesmødet")
+    _made, secret = tokens.create_personal(
+        insider, name="script", scopes=[Scope.READ], days=30, municipality_id=None
+    )
+    db.session.commit()
+    token = {"Authorization": f"Bearer {secret}"}
+
+    first = client.get("/api/v1/spaces/bestyrelsen/posts", headers=token)
+    assert [item["title"] for item in first.json["items"]] == ["Referat fra bestyrelsesmødet"]
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    assert "X-Page-Cache" not in client.get("/api/v1/spaces/bestyrelsen/posts", headers=token).headers
+    for _ in range(2):
+        outside = client.get("/api/v1/spaces/bestyrelsen/posts")
+        assert outside.status_code == 404 and "Referat" not in outside.text
+        assert outside.headers.get("X-Page-Cache") != "hit"
+
+    _post(closed, insider, title="Ikke for alle")  # a write: nothing kept from before it is served
+    open_space = client.get("/api/v1/spaces")
+    assert open_space.status_code == 200 and "bestyrelsen" not in open_space.text
+    again = client.get("/api/v1/spaces")
+    assert again.headers["X-Page-Cache"] == "hit" and again.text == open_space.text
+    assert again.headers["ETag"] == open_space.headers["ETag"]
+    assert again.headers["Cache-Control"] == "public, no-cache" and "Authorization" in again.headers["Vary"]
+    unchanged = client.get("/api/v1/spaces", headers={"If-None-Match": again.headers["ETag"]})
+    assert unchanged.status_code == 304 and "X-Page-Cache" not in unchanged.headers, "asked of the view"
+    with_token = client.get("/api/v1/spaces", headers=token)
+    assert "bestyrelsen" in with_token.text and "X-Page-Cache" not in with_token.headers
 
 
 def test_the_generation_is_shared_by_every_process_on_the_machine(tmp_path):

@@ -67,8 +67,8 @@ def _fill(village, n: int):
     return made
 
 
-def _count(app, client, path: str) -> int:
-    client.get(path)  # warm what is cached once per process
+def _count(app, client, path: str, headers: dict[str, str] | None = None) -> int:
+    client.get(path, headers=headers)  # warm what is cached once per process
     seen: list[str] = []
 
     def listener(_conn, _cursor, statement, *_args) -> None:
@@ -78,7 +78,7 @@ def _count(app, client, path: str) -> int:
     engine = getattr(engine, "engine", engine)
     sa.event.listen(engine, "before_cursor_execute", listener)
     try:
-        response = client.get(path)
+        response = client.get(path, headers=headers)
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
     assert response.status_code == 200, (path, response.status_code)
@@ -116,3 +116,24 @@ def test_the_space_facts_asked_with_the_header_are_each_readers_own(client, logi
     client.post(f"/notifications/follow/space/{village.space.id}", data={"level": "muted"})
     page = client.get("/s/stilling/", headers={"Accept-Language": "en"}).text
     assert "Muted: nothing about this reaches you." in page
+
+
+API = {"/api/v1/spaces/stilling/posts": (5, 6), "/api/v1/spaces/stilling/events": (3, 5)}  # anonymous, token
+
+
+def test_the_api_issues_a_fixed_small_number_of_queries(app, client, village):
+    """With a token too: the token and its owner in one row, the space loaded once for every item."""
+    from community.api import tokens
+    from community.api.models import Scope
+
+    _made, secret = tokens.create_personal(
+        village.anne, name="script", scopes=[Scope.READ], days=30, municipality_id=None
+    )
+    _fill(village, 4)
+    token = {"Authorization": f"Bearer {secret}"}
+    few = {(p, w): _count(app, client, p, token if w else None) for p in API for w in (0, 1)}
+    _fill(village, 24)
+    many = {(p, w): _count(app, client, p, token if w else None) for p in API for w in (0, 1)}
+    assert few == many, f"the number of queries grows with the items: {few} → {many}"
+    over = {k: (n, API[k[0]][k[1]]) for k, n in many.items() if n > API[k[0]][k[1]]}
+    assert not over, f"more queries than before ((path, with a token): (now, ceiling)): {over}"

@@ -13,6 +13,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.api import permissions
@@ -179,7 +180,11 @@ def find(secret: str) -> ApiToken | None:
     acts for can no longer log in."""
     if not secret or not secret.startswith(PREFIX) or len(secret) > 100:
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
+    token = db.session.scalar(
+        sa.select(ApiToken)
+        .where(ApiToken.token_hash == token_hash(secret))
+        .options(joinedload(ApiToken.user))  # asked of every personal token below: in the same row
+    )
     if token is None or not token.is_active():
         return None
     if token.kind == TokenKind.PERSONAL and (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, request, url_for
+from flask import abort, g, request, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -51,7 +51,11 @@ def _authenticate():
 @bp.after_request
 def _headers(response):
     response.vary.add("Authorization")  # what a token may read differs from what anyone may
-    response.headers.setdefault("Cache-Control", "private, no-cache")
+    # Without a token the answer is what anyone may read: a cache in between may keep it, and the page
+    # cache keeps it for a few seconds (community/pagecache.py); with one it is the token's own. Either
+    # way a client asks again with its ETag before using a copy.
+    public = g.get("api_token") is None and "Authorization" not in request.headers
+    response.headers.setdefault("Cache-Control", "public, no-cache" if public else "private, no-cache")
     return response
 
 
@@ -64,8 +68,11 @@ def domain_problem(exc: DomainError):
 
 
 def space_or_404(slug: str) -> Space:
-    """The space, or a 404 when it does not exist or the caller may not see it (members only)."""
-    return load_space(slug)
+    """The space, or a 404 when it does not exist or the caller may not see it (members only). Held for
+    the request: flask-smorest serialises after the view has returned, and the session keeps only weak
+    references, so each item's ``space`` would otherwise be loaded again."""
+    g.api_space = load_space(slug)
+    return g.api_space
 
 
 def visible_or_404(model: type, object_id: int, space: Space) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from community import signals
 from community.accounts.models import User
@@ -203,7 +203,8 @@ def upcoming(
         sa.func.coalesce(Post.ends_at, Post.starts_at) >= now,
         visible,
     )
+    # The author and the space joined into each post's row (one each), the tags in one more query.
     query = keyset_ascending(query, Post.starts_at, Post.id, cursor, limit).options(
-        selectinload(Post.author), selectinload(Post.tags), selectinload(Post.space)
+        joinedload(Post.author), joinedload(Post.space), selectinload(Post.tags)
     )
     return page_of(list(db.session.scalars(query)), limit, "starts_at")
