@@ -39,6 +39,9 @@ def test_htmx_and_the_language_switch_work_under_the_policy(make_page: Any) -> N
     page.goto("/")
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    # htmx is deferred and wires the form on DOMContentLoaded: a click before that is a plain submit
+    # (it was, once, with the whole suite loading the machine).
+    page.wait_for_load_state("load")
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.headers.get("hx-request", "")))
     page.get_by_label("Show spaces near").fill("Ry")
