@@ -246,3 +246,38 @@ def test_a_nul_character_in_a_calendar_file_names_its_line(client, login, pitche
     )
     assert response.status_code == 400 and "Line 15 of the calendar file" in response.text
     assert _fixtures() == []
+
+
+def test_a_calendar_rule_that_never_comes_is_refused_and_a_stored_one_breaks_no_page(client, login, pitches):
+    """A rule whose days never come sent dateutil looking up to year 9999, seconds for every calendar
+    and conflict check that expanded it. Refused when imported; one stored before that is left out of
+    the expanded calendars and checks, which still hold the club's other fixtures."""
+    login(pitches.lars)
+    rule = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"
+    response = _upload(
+        client, GOOD_ICS.replace("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270629T220000Z", rule), pitches.pitch2.id
+    )
+    assert response.status_code == 400 and f"The repetition rule {rule} never gives a date" in response.text
+    assert _fixtures() == []
+
+    assert _upload(client, GOOD_ICS, pitches.pitch2.id).status_code == 200
+    stored = Fixture(
+        space_id=pitches.club.id,
+        uid="old-rule@klub.dk",
+        facility_id=pitches.pitch2.id,
+        title="Aldrig",
+        kind=_fixtures()[0].kind,
+        starts_at=_fixtures()[0].starts_at,
+        ends_at=_fixtures()[0].ends_at,
+        rrule=rule,
+        created_by_id=pitches.lars.id,
+    )
+    db.session.add(stored)
+    db.session.commit()
+    page = client.get("/s/stilling-if/pitches/", headers=EN)
+    assert page.status_code == 200 and "Træning U13" in page.text
+    assert "Change “Aldrig”" in page.text, "listed, for the club to change or remove"
+    feed = client.get("/s/stilling-if/pitches/calendar.ics", headers=EN)
+    assert feed.status_code == 200 and "Træning U13" in feed.text
+    login(pitches.peter)  # the contractor's plan checks every fixture on the pitches for collisions
+    assert client.get("/s/groenne-omraader/plan/", headers=EN).status_code == 200

@@ -317,3 +317,48 @@ def test_a_nul_character_in_a_text_is_refused(client, login, pitches):
     assert "Hej" in bodies and not any("\x00" in b for b in bodies)
     db.session.refresh(visit)
     assert "\x00" not in (visit.note or "")
+
+
+@pytest.mark.parametrize(
+    ("rule", "said"),
+    [
+        # dateutil repeated the first visit for ever: the request never came back, its memory growing
+        # (found by tests/test_forms_fuzz.py, at 16 GB)
+        ("FREQ=DAILY;INTERVAL=0", "The repetition rule FREQ=DAILY;INTERVAL=0 cannot be read"),
+        ("FREQ=WEEKLY;INTERVAL=-1", "cannot be read"),
+        ("FREQ=DAILY;INTERVAL=100000", "cannot be read"),
+        # searched for its next date up to year 9999: seconds for every page that showed it
+        ("FREQ=WEEKLY;BYMONTH=4;BYMONTHDAY=31", "never gives a date, like the 30th of February"),
+    ],
+)
+def test_a_rule_that_never_moves_on_or_never_comes_is_refused(client, login, pitches, rule, said):
+    p = pitches
+    login(p.peter)
+    response = client.post(
+        "/s/groenne-omraader/plan/new",
+        data={
+            "agreement": p.mowing2.id,
+            "starts_at": form_time(next_weekday(2, at=time(9))),
+            "duration_minutes": 60,
+            "rrule": rule,
+        },
+        headers=EN,
+    )
+    assert response.status_code == 400 and said in response.text
+    assert db.session.scalars(sa.select(Visit).where(Visit.agreement_id == p.mowing2.id)).all() == []
+
+
+def test_a_rule_that_never_comes_is_refused_in_danish_too(client, login, pitches):
+    login(pitches.peter)
+    response = client.post(
+        "/s/groenne-omraader/plan/new",
+        data={
+            "agreement": pitches.mowing2.id,
+            "starts_at": form_time(next_weekday(2, at=time(9))),
+            "duration_minutes": 60,
+            "rrule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+        },
+        headers={"Accept-Language": "da"},
+    )
+    assert response.status_code == 400
+    assert "giver aldrig en dato, ligesom den 30. februar" in response.text

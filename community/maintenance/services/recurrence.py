@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import MAXYEAR, UTC, date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
@@ -15,6 +15,8 @@ from community.i18n import _, local_zone
 #: The furthest ahead a rule is expanded when it has no end of its own.
 HORIZON = timedelta(days=366)
 MAX_OCCURRENCES = 2000
+#: The longest step a rule may take (INTERVAL): 1,000 hours is six weeks, 1,000 years beyond any plan.
+MAX_INTERVAL = 1000
 #: The years a time may fall in: far enough from datetime's limits (years 1 and 9999) that a time
 #: zone's offset, a booking's length or the horizon added to it never overflows.
 YEARS = (1900, 2999)
@@ -32,6 +34,27 @@ def clean_rule(text: str) -> str:
     return rule.upper()
 
 
+class NeverOccurs(ValueError):
+    """A rule whose days never come: the 30th of February."""
+
+
+#: The Gregorian calendar repeats every 400 years, weekdays and leap days included.
+CALENDAR_CYCLE = 400
+
+
+def _ever_occurs(compiled: rrule) -> bool:
+    """Whether the rule gives any date at all. dateutil looks for a rule's next date until year 9999, so
+    one that never comes (BYMONTH=2;BYMONTHDAY=30) cost seconds on every page and check that expanded
+    it. The same rule started a whole number of calendar cycles later, one to two cycles before year
+    9999, has the same dates shifted by those cycles and an end to the search within a second at worst."""
+    start = compiled._dtstart
+    cycles = (MAXYEAR - CALENDAR_CYCLE - start.year) // CALENDAR_CYCLE
+    probe = compiled.replace(
+        dtstart=start.replace(year=start.year + CALENDAR_CYCLE * cycles), count=None, until=None
+    )
+    return probe.after(probe._dtstart, inc=True) is not None
+
+
 @lru_cache(maxsize=4096)
 def _compiled(rule: str, local_start: datetime) -> rrule:
     aware = rrulestr(rule, dtstart=local_start.replace(tzinfo=local_zone()))
@@ -41,9 +64,16 @@ def _compiled(rule: str, local_start: datetime) -> rrule:
     # year, and expanding it for a page or a conflict check took minutes.
     if aware._freq > HOURLY or len(aware._byminute or ()) > 1 or len(aware._bysecond or ()) > 1:
         raise ValueError("more often than hourly")
+    # dateutil takes INTERVAL=0 and repeats the first time for ever (a page that never came back, its
+    # memory growing by the second), a negative one walks back to year 1, and a huge one past year 9999.
+    if not 1 <= aware._interval <= MAX_INTERVAL:
+        raise ValueError("interval out of range")
     until = aware._until
     naive_until = until.astimezone(local_zone()).replace(tzinfo=None) if until is not None else None
-    return aware.replace(dtstart=local_start, until=naive_until)
+    compiled = aware.replace(dtstart=local_start, until=naive_until)
+    if not _ever_occurs(compiled):
+        raise NeverOccurs(rule)
+    return compiled
 
 
 def _local(moment: datetime) -> datetime:
@@ -94,6 +124,15 @@ def compile_rule(rule: str, starts_at: datetime, *, field: str = "rrule") -> rru
     rule when it cannot be read."""
     try:
         return _compiled(clean_rule(rule), _local(starts_at))
+    except NeverOccurs as exc:
+        raise DomainError(
+            _(
+                "The repetition rule %(rule)s never gives a date, like the 30th of February. Check its "
+                "months and days.",
+                rule=rule.strip()[:120],
+            ),
+            field=field,
+        ) from exc
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
         raise DomainError(
             _(
