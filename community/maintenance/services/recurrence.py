@@ -124,24 +124,21 @@ def compile_rule(rule: str, starts_at: datetime, *, field: str = "rrule") -> rru
     rule when it cannot be read."""
     try:
         return _compiled(clean_rule(rule), _local(starts_at))
-    except NeverOccurs as exc:
-        raise DomainError(
-            _(
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+        shown = rule.strip()[:120]
+        if isinstance(exc, NeverOccurs):
+            message = _(
                 "The repetition rule %(rule)s never gives a date, like the 30th of February. Check its "
                 "months and days.",
-                rule=rule.strip()[:120],
-            ),
-            field=field,
-        ) from exc
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
-        raise DomainError(
-            _(
+                rule=shown,
+            )
+        else:
+            message = _(
                 "The repetition rule %(rule)s cannot be read. Write it as in a calendar file, for "
                 "example FREQ=WEEKLY;BYDAY=SA;UNTIL=20261031T000000Z.",
-                rule=rule.strip()[:120],
-            ),
-            field=field,
-        ) from exc
+                rule=shown,
+            )
+        raise DomainError(message, field=field) from exc
 
 
 def occurrences(
